@@ -1,0 +1,1 @@
+//! anjing-detect (being built).

@@ -1,0 +1,91 @@
+//! Content sniffing: the file's bytes, not its name, pick the importer.
+
+use crate::ImportError;
+
+/// A format Anjing can import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// SMS Backup & Restore XML, root `<smses>`.
+    SbrMessages,
+    /// SMS Backup & Restore XML, root `<calls>`.
+    SbrCalls,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::SbrMessages => "sbr_messages",
+            Format::SbrCalls => "sbr_calls",
+        }
+    }
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Format::SbrMessages => "SMS Backup & Restore 短信备份（XML）",
+            Format::SbrCalls => "SMS Backup & Restore 通话记录备份（XML）",
+        }
+    }
+}
+
+/// Looks at the first bytes of a file (a few KiB are enough) and names its format.
+pub fn sniff(head: &[u8]) -> Result<Format, ImportError> {
+    let not = |zh: &str, en: &str| ImportError::NotAnExport {
+        reason_zh: zh.to_string(),
+        reason_en: en.to_string(),
+    };
+    if head.is_empty() {
+        return Err(not("文件是空的", "the file is empty"));
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // The head may cut a multi-byte character: accept a valid prefix.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+        Err(_) => return Err(not("文件不是文本（可能是图片、压缩包或其他二进制文件）", "binary content, not UTF-8 text")),
+    };
+    // Find the first element name after the prolog, comments and processing instructions.
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>").map(|(_, r)| r).unwrap_or("").trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->").map(|(_, r)| r).unwrap_or("").trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            rest = r.split_once('>').map(|(_, r)| r).unwrap_or("").trim_start();
+        } else {
+            break;
+        }
+    }
+    let Some(r) = rest.strip_prefix('<') else {
+        return Err(not("文件不是 XML 格式的短信或通话备份", "no XML root element found"));
+    };
+    let name: String = r.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+    match name.as_str() {
+        "smses" => Ok(Format::SbrMessages),
+        "calls" => Ok(Format::SbrCalls),
+        _ => Err(not(
+            &format!("XML 根元素是 <{name}>，不是短信备份 <smses> 或通话备份 <calls>"),
+            &format!("unknown XML root element <{name}>"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_sbr_roots_after_prolog_and_comments() {
+        let h = b"\xEF\xBB\xBF<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--File Created By SMS Backup & Restore-->\n<?xml-stylesheet type=\"text/xsl\" href=\"sms.xsl\"?>\n<smses count=\"2\">";
+        assert_eq!(sniff(h).unwrap(), Format::SbrMessages);
+        assert_eq!(sniff(b"<calls count='1'>").unwrap(), Format::SbrCalls);
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_foreign_xml() {
+        assert!(matches!(sniff(b""), Err(ImportError::NotAnExport { .. })));
+        assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"), Err(ImportError::NotAnExport { .. })));
+        assert!(matches!(sniff(b"<html><body>"), Err(ImportError::NotAnExport { .. })));
+        assert!(matches!(sniff(b"id,text\n1,hello"), Err(ImportError::NotAnExport { .. })));
+    }
+}

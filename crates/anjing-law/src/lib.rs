@@ -1,0 +1,1 @@
+//! anjing-law (being built).

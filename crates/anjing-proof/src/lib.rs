@@ -1,0 +1,1 @@
+//! anjing-proof (being built).

@@ -1,0 +1,1 @@
+//! anjing-report (being built).

@@ -1,0 +1,1 @@
+//! anjing-vault (being built).
