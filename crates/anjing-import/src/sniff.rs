@@ -40,8 +40,15 @@ pub fn sniff(head: &[u8]) -> Result<Format, ImportError> {
     let text = match std::str::from_utf8(head) {
         Ok(t) => t,
         // The head may cut a multi-byte character: accept a valid prefix.
-        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
-        Err(_) => return Err(not("文件不是文本（可能是图片、压缩包或其他二进制文件）", "binary content, not UTF-8 text")),
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("")
+        }
+        Err(_) => {
+            return Err(not(
+                "文件不是文本（可能是图片、压缩包或其他二进制文件）",
+                "binary content, not UTF-8 text",
+            ));
+        }
     };
     // Find the first element name after the prolog, comments and processing instructions.
     let mut rest = text.trim_start();
@@ -59,7 +66,8 @@ pub fn sniff(head: &[u8]) -> Result<Format, ImportError> {
     let Some(r) = rest.strip_prefix('<') else {
         return Err(not("文件不是 XML 格式的短信或通话备份", "no XML root element found"));
     };
-    let name: String = r.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+    let name: String =
+        r.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
     match name.as_str() {
         "smses" => Ok(Format::SbrMessages),
         "calls" => Ok(Format::SbrCalls),
@@ -84,7 +92,10 @@ mod tests {
     #[test]
     fn rejects_empty_binary_and_foreign_xml() {
         assert!(matches!(sniff(b""), Err(ImportError::NotAnExport { .. })));
-        assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"), Err(ImportError::NotAnExport { .. })));
+        assert!(matches!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"),
+            Err(ImportError::NotAnExport { .. })
+        ));
         assert!(matches!(sniff(b"<html><body>"), Err(ImportError::NotAnExport { .. })));
         assert!(matches!(sniff(b"id,text\n1,hello"), Err(ImportError::NotAnExport { .. })));
     }

@@ -131,7 +131,10 @@ pub fn parse(raw: &str) -> Number {
         match digits.strip_prefix("86") {
             Some(rest) => rest,
             None => {
-                return Number { normalized: format!("+{digits}"), class: NumberClass::International };
+                return Number {
+                    normalized: format!("+{digits}"),
+                    class: NumberClass::International,
+                };
             }
         }
     } else if let Some(rest) = digits.strip_prefix("0086") {
@@ -160,7 +163,8 @@ fn classify_national(n: &str, had_country_code: bool) -> Number {
     }
     // Mobile: 11 digits starting 13–19.
     if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
-        let class = if is_virtual_prefix(n) { NumberClass::VirtualMobile } else { NumberClass::Mobile };
+        let class =
+            if is_virtual_prefix(n) { NumberClass::VirtualMobile } else { NumberClass::Mobile };
         return Number { normalized: format!("+86{n}"), class };
     }
     if n == "110" || n == "96110" {
@@ -210,7 +214,15 @@ mod tests {
 
     #[test]
     fn mobiles_in_every_common_spelling_become_one_number() {
-        for raw in ["13812345678", "+8613812345678", "008613812345678", "8613812345678", "138 1234 5678", "+86 138-1234-5678", "１３８１２３４５６７８"] {
+        for raw in [
+            "13812345678",
+            "+8613812345678",
+            "008613812345678",
+            "8613812345678",
+            "138 1234 5678",
+            "+86 138-1234-5678",
+            "１３８１２３４５６７８",
+        ] {
             check(raw, "+8613812345678", NumberClass::Mobile);
         }
     }

@@ -62,13 +62,12 @@ pub fn from_raw(raw: &str, unit: TimeUnit) -> Option<Timestamp> {
     match unit {
         TimeUnit::UnixMs => raw.parse::<i64>().ok().and_then(from_unix_ms),
         TimeUnit::UnixS => raw.parse::<i64>().ok().and_then(|s| Timestamp::from_second(s).ok()),
-        TimeUnit::AppleS => raw
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .and_then(|f| Timestamp::from_millisecond((f * 1000.0) as i64 + APPLE_EPOCH_OFFSET_S * 1000).ok()),
+        TimeUnit::AppleS => raw.parse::<f64>().ok().filter(|f| f.is_finite()).and_then(|f| {
+            Timestamp::from_millisecond((f * 1000.0) as i64 + APPLE_EPOCH_OFFSET_S * 1000).ok()
+        }),
         TimeUnit::AppleNs => raw.parse::<i64>().ok().and_then(|ns| {
-            Timestamp::from_nanosecond(ns as i128 + APPLE_EPOCH_OFFSET_S as i128 * 1_000_000_000).ok()
+            Timestamp::from_nanosecond(ns as i128 + APPLE_EPOCH_OFFSET_S as i128 * 1_000_000_000)
+                .ok()
         }),
         TimeUnit::ShanghaiText => {
             let dt: jiff::civil::DateTime = raw.replace('/', "-").parse().ok()?;
