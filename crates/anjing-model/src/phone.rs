@@ -139,11 +139,8 @@ pub fn parse(raw: &str) -> Number {
         }
     } else if let Some(rest) = digits.strip_prefix("0086") {
         rest
-    } else if digits.starts_with("00") {
-        return Number {
-            normalized: format!("+{}", &digits[2..]),
-            class: NumberClass::International,
-        };
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        return Number { normalized: format!("+{rest}"), class: NumberClass::International };
     } else if digits.len() == 13 && digits.starts_with("86") && digits.as_bytes()[2] == b'1' {
         &digits[2..]
     } else {
