@@ -1,0 +1,127 @@
+//! The content-addressed blob store: `blobs/<first 2 hex>/<sha256 hex>`.
+//!
+//! A blob is written to a temporary file in the same folder, fsynced, then
+//! renamed into place, so a blob that exists under its name is always complete.
+//! Blobs are never modified; the only way a blob's bytes can disagree with its
+//! name is outside damage, which `anjing check` reports.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The blob folder of a case.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// A stored blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBlob {
+    pub sha256: String,
+    pub size: u64,
+    /// Whether the blob was already in the store.
+    pub existed: bool,
+}
+
+impl BlobStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BlobStore { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The path a blob with this hash has.
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        // Hashes come from our own hex encoder; still never let a name escape the store.
+        debug_assert!(sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()));
+        self.root.join(&sha256[..2]).join(sha256)
+    }
+
+    /// Streams `reader` into the store, hashing as it goes. Constant memory.
+    pub fn put(&self, mut reader: impl Read) -> io::Result<StoredBlob> {
+        fs::create_dir_all(&self.root)?;
+        let mut tmp = tempfile::Builder::new().prefix(".incoming-").tempfile_in(&self.root)?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n])?;
+            size += n as u64;
+        }
+        tmp.as_file().sync_all()?;
+        let sha256 = hex::encode(hasher.finalize());
+        let dest = self.path_of(&sha256);
+        if dest.exists() {
+            // Same content already stored; the temporary file is removed on drop.
+            return Ok(StoredBlob { sha256, size, existed: true });
+        }
+        let dir = dest.parent().expect("blob path has a parent");
+        fs::create_dir_all(dir)?;
+        tmp.persist(&dest).map_err(|e| e.error)?;
+        // Make the rename durable too.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(StoredBlob { sha256, size, existed: false })
+    }
+
+    /// Opens a stored blob for reading.
+    pub fn open(&self, sha256: &str) -> io::Result<File> {
+        File::open(self.path_of(sha256))
+    }
+
+    /// Re-hashes a stored blob and returns its actual SHA-256 and size.
+    pub fn rehash(&self, sha256: &str) -> io::Result<(String, u64)> {
+        hash_reader(self.open(sha256)?)
+    }
+}
+
+/// SHA-256 and size of everything `reader` yields.
+pub fn hash_reader(mut reader: impl Read) -> io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_is_content_addressed_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("blobs"));
+        let a = store.put(&b"hello"[..]).unwrap();
+        assert_eq!(a.sha256, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert!(!a.existed);
+        let b = store.put(&b"hello"[..]).unwrap();
+        assert!(b.existed);
+        assert_eq!(fs::read(store.path_of(&a.sha256)).unwrap(), b"hello");
+        // No temporary files are left behind.
+        let entries: Vec<_> = fs::read_dir(store.root()).unwrap().collect();
+        assert_eq!(entries.len(), 1, "only the 2c/ folder");
+    }
+}

@@ -1,0 +1,133 @@
+//! `anjing check`: is the case still what was recorded?
+//!
+//! Re-hashes every stored original, walks the log's hash chain, and checks that
+//! every artifact in the database was recorded by an `import` log entry with
+//! the same hash (a row slipped in behind the log's back is named too).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::{Case, VaultError, log};
+
+/// One thing that is wrong.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CheckFault {
+    /// `blob`, `log` or `database`.
+    pub area: String,
+    /// The blob hash or log sequence number concerned.
+    pub item: String,
+    pub message_zh: String,
+    pub cause_en: String,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub blobs_checked: usize,
+    pub log_entries: usize,
+    pub faults: Vec<CheckFault>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.faults.is_empty()
+    }
+}
+
+pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
+    let mut faults = Vec::new();
+
+    let integrity: String = case.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        faults.push(CheckFault {
+            area: "database".into(),
+            item: "anjing.db".into(),
+            message_zh: "案件数据库文件已损坏".into(),
+            cause_en: format!("PRAGMA quick_check: {integrity}"),
+        });
+    }
+
+    // Blobs.
+    let mut stmt =
+        case.conn.prepare("SELECT sha256, size, file_name FROM artifacts ORDER BY rowid")?;
+    let artifacts: Vec<(String, i64, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    for (sha, size, name) in &artifacts {
+        let valid_name = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+        if !valid_name {
+            faults.push(CheckFault {
+                area: "database".into(),
+                item: sha.clone(),
+                message_zh: format!("原始文件“{name}”登记的哈希值格式不对"),
+                cause_en: "artifact hash is not 64 hex digits".into(),
+            });
+            continue;
+        }
+        match case.blobs.rehash(sha) {
+            Ok((actual, actual_size)) => {
+                if &actual != sha {
+                    faults.push(CheckFault {
+                        area: "blob".into(),
+                        item: sha.clone(),
+                        message_zh: format!(
+                            "原始文件“{name}”（{sha}）的内容被改动过：现在的 SHA-256 是 {actual}"
+                        ),
+                        cause_en: format!("blob content hashes to {actual}"),
+                    });
+                } else if actual_size as i64 != *size {
+                    faults.push(CheckFault {
+                        area: "blob".into(),
+                        item: sha.clone(),
+                        message_zh: format!("原始文件“{name}”的大小与登记的不同"),
+                        cause_en: format!("size {actual_size} != recorded {size}"),
+                    });
+                }
+            }
+            Err(e) => faults.push(CheckFault {
+                area: "blob".into(),
+                item: sha.clone(),
+                message_zh: format!("原始文件“{name}”（{sha}）不见了或无法读取"),
+                cause_en: e.to_string(),
+            }),
+        }
+    }
+
+    // Log chain.
+    let (log_entries, chain_faults) = log::verify_chain(&case.conn)?;
+    for f in chain_faults {
+        faults.push(CheckFault {
+            area: "log".into(),
+            item: f.seq.to_string(),
+            message_zh: f.message_zh,
+            cause_en: f.cause_en,
+        });
+    }
+    if log_entries == 0 {
+        faults.push(CheckFault {
+            area: "log".into(),
+            item: "0".into(),
+            message_zh: "案件日志是空的（至少应有建立案件的记录）".into(),
+            cause_en: "empty log".into(),
+        });
+    }
+
+    // Every artifact must have been logged by an import entry.
+    let logged: HashSet<String> = log::entries(&case.conn)?
+        .into_iter()
+        .filter(|e| e.action == "import")
+        .filter_map(|e| e.detail.get("artifact").and_then(|a| a.as_str()).map(str::to_string))
+        .collect();
+    for (sha, _, name) in &artifacts {
+        if !logged.contains(sha) {
+            faults.push(CheckFault {
+                area: "database".into(),
+                item: sha.clone(),
+                message_zh: format!("原始文件“{name}”在数据库中，但日志里没有它的导入记录"),
+                cause_en: "artifact row without an import log entry".into(),
+            });
+        }
+    }
+
+    Ok(CheckReport { blobs_checked: artifacts.len(), log_entries, faults })
+}

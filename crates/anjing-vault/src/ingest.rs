@@ -1,0 +1,325 @@
+//! Importing one file into a case.
+//!
+//! 1. Sniff the first bytes: a file that is not an export changes nothing.
+//! 2. Stream the file into the blob store (hash at intake).
+//! 3. In ONE transaction: register the contributor and the artifact, run the
+//!    importer over the *stored copy*, insert records (merging events already
+//!    known from another export of the same phone), sources and problems, and
+//!    append the `import` log entry. A crash anywhere before the commit leaves
+//!    the case as it was; running the import again completes it.
+
+use std::io::Read;
+use std::path::Path;
+
+use anjing_import::{Format, Problem, RawRecord, RecordSink, Severity, SinkError};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Case, VaultError, io_err, log, open_buffered};
+
+/// Version string of the importers, stored with each artifact.
+pub const IMPORTER_VERSION: &str = concat!("anjing-import ", env!("CARGO_PKG_VERSION"));
+
+/// What one import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub artifact: String,
+    pub size: u64,
+    pub format: Option<Format>,
+    /// The file was already in the case: nothing changed.
+    pub already_imported: bool,
+    pub records_read: u64,
+    /// Records new to the case.
+    pub records_new: u64,
+    /// Records already known from another export, now linked to this one too.
+    pub records_merged: u64,
+    /// The first problems (at most [`MAX_PROBLEMS_IN_REPORT`]); all are in the case.
+    pub problems: Vec<Problem>,
+    /// How many problems there were in all.
+    pub problem_count: u64,
+    /// The file ended before its markup was complete.
+    pub truncated: bool,
+    /// The file was damaged: records were kept as far as they could be read.
+    pub damaged: bool,
+}
+
+impl ImportReport {
+    /// Whether the file had any problem at all (warnings included).
+    pub fn has_problems(&self) -> bool {
+        self.problem_count > 0 || self.truncated
+    }
+}
+
+pub(crate) fn import_file(
+    case: &mut Case,
+    path: &Path,
+    contributor: &str,
+    relation: &str,
+) -> Result<ImportReport, VaultError> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // 1. Sniff.
+    let mut head = Vec::with_capacity(8192);
+    open_buffered(path)?.take(8192).read_to_end(&mut head).map_err(io_err(path))?;
+    let format = anjing_import::sniff(&head).map_err(|e| match e {
+        anjing_import::ImportError::NotAnExport { reason_zh, reason_en } => {
+            VaultError::NotAnExport {
+                path: path.to_path_buf(),
+                message_zh: reason_zh,
+                cause_en: reason_en,
+            }
+        }
+        other => VaultError::Import { path: path.to_path_buf(), message: other.to_string() },
+    })?;
+
+    // 2. Store the original byte-exact before anything is derived from it.
+    let stored = case.blobs.put(open_buffered(path)?).map_err(io_err(path))?;
+    let blob_path = case.blobs.path_of(&stored.sha256);
+
+    let mut report = ImportReport {
+        file: file_name.clone(),
+        artifact: stored.sha256.clone(),
+        size: stored.size,
+        format: Some(format),
+        already_imported: false,
+        records_read: 0,
+        records_new: 0,
+        records_merged: 0,
+        problems: Vec::new(),
+        problem_count: 0,
+        truncated: false,
+        damaged: false,
+    };
+
+    // 3. One transaction for everything derived from the file.
+    let tx = case.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let known: Option<String> = tx
+        .query_row("SELECT status FROM artifacts WHERE sha256 = ?1", [&stored.sha256], |r| r.get(0))
+        .optional()?;
+    if known.is_some() {
+        report.already_imported = true;
+        let (records, problems) = tx.query_row(
+            "SELECT records, problems FROM artifacts WHERE sha256 = ?1",
+            [&stored.sha256],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )?;
+        report.records_read = records as u64;
+        report.records_merged = records as u64;
+        report.problem_count = problems as u64;
+        report.damaged = known.as_deref() == Some("damaged");
+        return Ok(report);
+    }
+
+    tx.execute(
+        "INSERT INTO contributors (name, relation) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        params![contributor, relation],
+    )?;
+    let contributor_id: i64 = tx.query_row(
+        "SELECT id FROM contributors WHERE name = ?1 AND relation = ?2",
+        params![contributor, relation],
+        |r| r.get(0),
+    )?;
+    let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
+    tx.execute(
+        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0)",
+        params![stored.sha256, stored.size as i64, file_name, format.code(), contributor_id, imported_at, IMPORTER_VERSION],
+    )?;
+
+    let mut sink = VaultSink {
+        tx: &tx,
+        artifact: &stored.sha256,
+        contributor_id,
+        read: 0,
+        new: 0,
+        merged: 0,
+        problems: Vec::new(),
+        problem_count: 0,
+        damaged_problems: 0,
+    };
+    let reader = open_buffered(&blob_path)?;
+    let stats = anjing_import::import(format, reader, &mut sink)
+        .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.to_string() })?;
+    let VaultSink { read, new, merged, problems, problem_count, damaged_problems, .. } = sink;
+
+    report.records_read = read;
+    report.records_new = new;
+    report.records_merged = merged;
+    report.truncated = stats.truncated;
+    report.problems = problems;
+    report.problem_count = problem_count;
+    report.damaged = stats.truncated || damaged_problems > 0;
+    let status = if report.damaged { "damaged" } else { "complete" };
+    tx.execute(
+        "UPDATE artifacts SET status = ?2, records = ?3, problems = ?4 WHERE sha256 = ?1",
+        params![stored.sha256, status, read as i64, problem_count as i64],
+    )?;
+    log::append(
+        &tx,
+        "import",
+        &serde_json::json!({
+            "artifact": stored.sha256,
+            "size": stored.size,
+            "file_name": file_name,
+            "format": format.code(),
+            "importer": IMPORTER_VERSION,
+            "contributor": contributor,
+            "relation": relation,
+            "records_read": read,
+            "records_new": new,
+            "records_merged": merged,
+            "problems": problem_count,
+            "status": status,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(report)
+}
+
+pub(crate) fn severity_code(s: Severity) -> &'static str {
+    match s {
+        Severity::Warning => "warning",
+        Severity::Damaged => "damaged",
+        Severity::Unreadable => "unreadable",
+    }
+}
+
+struct VaultSink<'t> {
+    tx: &'t Transaction<'t>,
+    artifact: &'t str,
+    contributor_id: i64,
+    read: u64,
+    new: u64,
+    merged: u64,
+    problems: Vec<Problem>,
+    problem_count: u64,
+    damaged_problems: u64,
+}
+
+/// How many problems an [`ImportReport`] carries in memory; the rest are only in the case.
+pub const MAX_PROBLEMS_IN_REPORT: usize = 200;
+
+/// The identity of an event: the same event in two exports of one contributor's
+/// phone yields the same key. Different contributors' phones are different events.
+fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> String {
+    let mut h = Sha256::new();
+    let sep = [0x1fu8];
+    h.update(contributor_id.to_le_bytes());
+    for part in [
+        r.kind.code(),
+        r.direction.code(),
+        number,
+        &r.time.map(|t| t.as_millisecond().to_string()).unwrap_or_else(|| r.time_raw.clone()),
+        r.text.as_deref().unwrap_or("\u{0}"),
+        &r.duration_s.map(|d| d.to_string()).unwrap_or_default(),
+        r.call_result.map(|c| c.code()).unwrap_or(""),
+    ] {
+        h.update(sep);
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+impl RecordSink for VaultSink<'_> {
+    fn record(&mut self, r: RawRecord) -> Result<(), SinkError> {
+        self.read += 1;
+        let num = anjing_model::phone::parse(&r.counterparty);
+        let key = dedup_key(self.contributor_id, &r, &num.normalized);
+        let db = |e: rusqlite::Error| SinkError(e.to_string());
+        let inserted: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO records (dedup_key, kind, direction, counterparty, number, number_class, time_ms,
+                                      time_raw, time_unit, text, duration_s, call_result, contributor_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+            )
+            .map_err(db)?
+            .query_row(
+                params![
+                    key,
+                    r.kind.code(),
+                    r.direction.code(),
+                    r.counterparty,
+                    num.normalized,
+                    num.class.code(),
+                    r.time.map(|t| t.as_millisecond()),
+                    r.time_raw,
+                    r.time_unit.code(),
+                    r.text,
+                    r.duration_s,
+                    r.call_result.map(|c| c.code()),
+                    self.contributor_id,
+                ],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let id = match inserted {
+            Some(id) => {
+                self.new += 1;
+                id
+            }
+            None => {
+                self.merged += 1;
+                self.tx
+                    .prepare_cached("SELECT id FROM records WHERE dedup_key = ?1")
+                    .map_err(db)?
+                    .query_row([&key], |row| row.get(0))
+                    .map_err(db)?
+            }
+        };
+        let original = serde_json::to_string(&r.original).map_err(|e| SinkError(e.to_string()))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO record_sources (record_id, artifact, locator, line, col, offset, original)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            )
+            .map_err(db)?
+            .execute(params![
+                id,
+                self.artifact,
+                r.locator.path,
+                r.locator.line as i64,
+                r.locator.column as i64,
+                r.locator.offset as i64,
+                original
+            ])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn problem(&mut self, p: Problem) -> Result<(), SinkError> {
+        let (loc, line, col) = match &p.locator {
+            Some(l) => (Some(l.path.as_str()), Some(l.line as i64), Some(l.column as i64)),
+            None => (None, None, None),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO problems (artifact, severity, code, locator, line, col, message_zh, cause_en)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    self.artifact,
+                    severity_code(p.severity),
+                    p.code,
+                    loc,
+                    line,
+                    col,
+                    p.message_zh,
+                    p.cause_en
+                ])
+            })
+            .map_err(|e| SinkError(e.to_string()))?;
+        self.problem_count += 1;
+        if p.severity != Severity::Warning {
+            self.damaged_problems += 1;
+        }
+        if self.problems.len() < MAX_PROBLEMS_IN_REPORT {
+            self.problems.push(p);
+        }
+        Ok(())
+    }
+}

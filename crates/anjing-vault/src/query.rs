@@ -1,0 +1,386 @@
+//! Reading a case (the listing contracts) and storing analysis results.
+
+use anjing_model::phone::NumberClass;
+use anjing_model::{CallResult, Direction, Practice, RecordKind};
+use rusqlite::{Row, params};
+use serde::Serialize;
+
+use crate::{Case, VaultError, log};
+
+/// Where a record was read.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceRef {
+    /// SHA-256 of the original file.
+    pub artifact: String,
+    /// Locator into it (an XPath for XML exports).
+    pub locator: String,
+    pub line: i64,
+    pub column: i64,
+    /// The file name the artifact had when it was imported.
+    pub file_name: String,
+}
+
+/// One record in the `anjing records --json` contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    pub id: i64,
+    pub kind: RecordKind,
+    pub direction: Direction,
+    /// As exported.
+    pub counterparty: String,
+    /// Normalised (`+8613812345678`, `95588`).
+    pub number: String,
+    pub number_class: String,
+    /// RFC 3339 UTC, or null when the raw value could not be read.
+    pub time: Option<String>,
+    pub time_raw: String,
+    pub time_unit: String,
+    /// Asia/Shanghai wall-clock time for people.
+    pub time_local: Option<String>,
+    pub text: Option<String>,
+    pub duration_s: Option<i64>,
+    pub call_result: Option<CallResult>,
+    pub contributor: String,
+    pub contributor_relation: String,
+    pub sources: Vec<SourceRef>,
+    #[serde(skip)]
+    pub time_ms: Option<i64>,
+}
+
+impl RecordView {
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.time_ms.and_then(anjing_model::time::from_unix_ms)
+    }
+    pub fn class(&self) -> NumberClass {
+        anjing_model::phone::parse(&self.counterparty).class
+    }
+}
+
+/// A stored finding (`anjing findings --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub id: i64,
+    /// The record the finding is about; null for pattern findings over many records.
+    pub record_id: Option<i64>,
+    pub practice: Practice,
+    pub rule: String,
+    pub severity: String,
+    pub spans: Vec<[usize; 2]>,
+    pub explanation: String,
+    pub legal_bases: serde_json::Value,
+    /// Records supporting a pattern finding.
+    pub record_ids: Vec<i64>,
+    pub details: serde_json::Value,
+    pub rules_version: String,
+}
+
+/// A stored import problem (`anjing problems --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemView {
+    pub id: i64,
+    pub artifact: String,
+    pub file_name: String,
+    pub severity: String,
+    pub code: String,
+    pub locator: Option<String>,
+    pub line: Option<i64>,
+    pub column: Option<i64>,
+    pub message_zh: String,
+    pub cause_en: String,
+}
+
+/// A stored artifact.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArtifactView {
+    pub sha256: String,
+    pub size: i64,
+    pub file_name: String,
+    pub format: String,
+    pub contributor: String,
+    pub relation: String,
+    pub imported_at: String,
+    pub importer: String,
+    pub status: String,
+    pub records: i64,
+    pub problems: i64,
+}
+
+/// A finding to store, as produced by detection and the law layer.
+#[derive(Debug, Clone)]
+pub struct NewFinding {
+    pub record_id: Option<i64>,
+    pub practice: Practice,
+    pub rule: String,
+    pub severity: String,
+    pub spans: Vec<[usize; 2]>,
+    pub explanation: String,
+    pub legal_bases: serde_json::Value,
+    pub record_ids: Vec<i64>,
+    pub details: serde_json::Value,
+}
+
+/// The per-record verdict of an analysis.
+#[derive(Debug, Clone)]
+pub struct NewClassification {
+    pub record_id: i64,
+    pub is_collection: bool,
+    pub practices: Vec<Practice>,
+}
+
+const RECORD_SELECT: &str =
+    "SELECT r.id, r.kind, r.direction, r.counterparty, r.number, r.number_class, r.time_ms,
+        r.time_raw, r.time_unit, r.text, r.duration_s, r.call_result, c.name, c.relation
+   FROM records r JOIN contributors c ON c.id = r.contributor_id";
+
+fn record_from_row(r: &Row<'_>) -> rusqlite::Result<RecordView> {
+    let kind: String = r.get(1)?;
+    let direction: String = r.get(2)?;
+    let call_result: Option<String> = r.get(11)?;
+    let time_ms: Option<i64> = r.get(6)?;
+    let ts = time_ms.and_then(anjing_model::time::from_unix_ms);
+    Ok(RecordView {
+        id: r.get(0)?,
+        kind: RecordKind::from_code(&kind).unwrap_or(RecordKind::Note),
+        direction: Direction::from_code(&direction).unwrap_or(Direction::Unknown),
+        counterparty: r.get(3)?,
+        number: r.get(4)?,
+        number_class: r.get(5)?,
+        time: ts.map(anjing_model::time::rfc3339_utc),
+        time_raw: r.get(7)?,
+        time_unit: r.get(8)?,
+        time_local: ts.map(anjing_model::time::display),
+        text: r.get(9)?,
+        duration_s: r.get(10)?,
+        call_result: call_result.as_deref().and_then(CallResult::from_code),
+        contributor: r.get(12)?,
+        contributor_relation: r.get(13)?,
+        sources: Vec::new(),
+        time_ms,
+    })
+}
+
+impl Case {
+    /// Calls `f` for every record in time order (records without a time last), with sources.
+    pub fn for_each_record(
+        &self,
+        mut f: impl FnMut(RecordView) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        let sql = format!("{RECORD_SELECT} ORDER BY r.time_ms IS NULL, r.time_ms, r.id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut src = self.conn.prepare(
+            "SELECT s.artifact, s.locator, s.line, s.col, a.file_name
+               FROM record_sources s JOIN artifacts a ON a.sha256 = s.artifact
+              WHERE s.record_id = ?1 ORDER BY a.imported_at, s.artifact, s.offset",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let mut rec = record_from_row(row)?;
+            rec.sources = src
+                .query_map([rec.id], |r| {
+                    Ok(SourceRef {
+                        artifact: r.get(0)?,
+                        locator: r.get(1)?,
+                        line: r.get(2)?,
+                        column: r.get(3)?,
+                        file_name: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            f(rec)?;
+        }
+        Ok(())
+    }
+
+    /// All records, in time order.
+    pub fn records(&self) -> Result<Vec<RecordView>, VaultError> {
+        let mut out = Vec::new();
+        self.for_each_record(|r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The original field values of a record, one map per source.
+    pub fn originals(&self, record_id: i64) -> Result<Vec<serde_json::Value>, VaultError> {
+        let mut st =
+            self.conn.prepare("SELECT original FROM record_sources WHERE record_id = ?1")?;
+        let v = st
+            .query_map([record_id], |r| r.get::<_, String>(0))?
+            .map(|s| s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))))
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    pub fn findings(&self) -> Result<Vec<FindingView>, VaultError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, record_id, practice, rule, severity, spans, explanation, legal_bases, record_ids,
+                    details, rules_version FROM findings ORDER BY id",
+        )?;
+        let rows = st.query_map([], |r| {
+            let practice: String = r.get(2)?;
+            let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
+                let s: String = r.get(i)?;
+                Ok(serde_json::from_str(&s).unwrap_or(serde_json::Value::Null))
+            };
+            Ok(FindingView {
+                id: r.get(0)?,
+                record_id: r.get(1)?,
+                practice: Practice::from_code(&practice).unwrap_or(Practice::LegitReminder),
+                rule: r.get(3)?,
+                severity: r.get(4)?,
+                spans: serde_json::from_value(json(5)?).unwrap_or_default(),
+                explanation: r.get(6)?,
+                legal_bases: json(7)?,
+                record_ids: serde_json::from_value(json(8)?).unwrap_or_default(),
+                details: json(9)?,
+                rules_version: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Per-record verdicts of the last analysis: (record id, is_collection, practices).
+    pub fn classifications(&self) -> Result<Vec<(i64, bool, Vec<Practice>)>, VaultError> {
+        let mut st =
+            self.conn.prepare("SELECT record_id, is_collection, practices FROM classifications")?;
+        let rows = st.query_map([], |r| {
+            let p: String = r.get(2)?;
+            let codes: Vec<String> = serde_json::from_str(&p).unwrap_or_default();
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? != 0,
+                codes.iter().filter_map(|c| Practice::from_code(c)).collect(),
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn problems(&self) -> Result<Vec<ProblemView>, VaultError> {
+        let mut st = self.conn.prepare(
+            "SELECT p.id, p.artifact, a.file_name, p.severity, p.code, p.locator, p.line, p.col,
+                    p.message_zh, p.cause_en
+               FROM problems p JOIN artifacts a ON a.sha256 = p.artifact ORDER BY p.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(ProblemView {
+                id: r.get(0)?,
+                artifact: r.get(1)?,
+                file_name: r.get(2)?,
+                severity: r.get(3)?,
+                code: r.get(4)?,
+                locator: r.get(5)?,
+                line: r.get(6)?,
+                column: r.get(7)?,
+                message_zh: r.get(8)?,
+                cause_en: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn artifacts(&self) -> Result<Vec<ArtifactView>, VaultError> {
+        let mut st = self.conn.prepare(
+            "SELECT a.sha256, a.size, a.file_name, a.format, c.name, c.relation, a.imported_at, a.importer,
+                    a.status, a.records, a.problems
+               FROM artifacts a JOIN contributors c ON c.id = a.contributor_id ORDER BY a.imported_at, a.rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(ArtifactView {
+                sha256: r.get(0)?,
+                size: r.get(1)?,
+                file_name: r.get(2)?,
+                format: r.get(3)?,
+                contributor: r.get(4)?,
+                relation: r.get(5)?,
+                imported_at: r.get(6)?,
+                importer: r.get(7)?,
+                status: r.get(8)?,
+                records: r.get(9)?,
+                problems: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces the derived analysis (verdicts and findings) in one transaction
+    /// and logs the run with its rules version and counts.
+    pub fn store_analysis(
+        &mut self,
+        rules_version: &str,
+        classifications: &[NewClassification],
+        findings: &[NewFinding],
+    ) -> Result<serde_json::Value, VaultError> {
+        let tx = self.conn.transaction()?;
+        let previous: i64 = tx.query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
+        tx.execute("DELETE FROM findings", [])?;
+        tx.execute("DELETE FROM classifications", [])?;
+        {
+            let mut ins = tx.prepare(
+                "INSERT INTO classifications (record_id, is_collection, practices) VALUES (?1, ?2, ?3)",
+            )?;
+            for c in classifications {
+                let codes: Vec<&str> = c.practices.iter().map(|p| p.code()).collect();
+                ins.execute(params![
+                    c.record_id,
+                    c.is_collection as i64,
+                    serde_json::to_string(&codes).expect("strings serialise")
+                ])?;
+            }
+            let mut ins = tx.prepare(
+                "INSERT INTO findings (record_id, practice, rule, severity, spans, explanation, legal_bases,
+                                       record_ids, details, rules_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for f in findings {
+                ins.execute(params![
+                    f.record_id,
+                    f.practice.code(),
+                    f.rule,
+                    f.severity,
+                    serde_json::to_string(&f.spans).expect("spans serialise"),
+                    f.explanation,
+                    f.legal_bases.to_string(),
+                    serde_json::to_string(&f.record_ids).expect("ids serialise"),
+                    f.details.to_string(),
+                    rules_version,
+                ])?;
+            }
+        }
+        let mut by_practice = serde_json::Map::new();
+        for f in findings {
+            let e = by_practice.entry(f.practice.code()).or_insert(serde_json::json!(0));
+            *e = serde_json::json!(e.as_i64().unwrap_or(0) + 1);
+        }
+        let detail = serde_json::json!({
+            "rules_version": rules_version,
+            "records_classified": classifications.len(),
+            "collection_messages": classifications.iter().filter(|c| c.is_collection).count(),
+            "findings": findings.len(),
+            "findings_replaced": previous,
+            "by_practice": by_practice,
+        });
+        log::append(&tx, "analyze", &detail)?;
+        tx.commit()?;
+        Ok(detail)
+    }
+
+    /// Appends a log entry for a change made outside the tables above (e.g. a report written).
+    pub fn log_event(
+        &mut self,
+        action: &str,
+        detail: &serde_json::Value,
+    ) -> Result<LogEntryRef, VaultError> {
+        let tx = self.conn.transaction()?;
+        let e = log::append(&tx, action, detail)?;
+        tx.commit()?;
+        Ok(LogEntryRef { seq: e.seq, hash: e.hash })
+    }
+}
+
+/// A short reference to a log entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntryRef {
+    pub seq: i64,
+    pub hash: String,
+}

@@ -1,0 +1,140 @@
+//! The case database schema and its migrations.
+//!
+//! The schema version lives in `PRAGMA user_version`. A migration is applied
+//! once, in order, inside a transaction; an applied migration is never edited
+//! (case folders live for years), a change is always a new migration.
+
+use rusqlite::Connection;
+
+use crate::VaultError;
+
+/// Migrations, in order. Index `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- A person who supplied evidence: the borrower (本人) or a contacted relative/colleague.
+CREATE TABLE contributors (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    relation TEXT NOT NULL DEFAULT '',
+    UNIQUE (name, relation)
+);
+
+-- One original file, stored byte-exact in blobs/ under its SHA-256.
+CREATE TABLE artifacts (
+    sha256         TEXT PRIMARY KEY,
+    size           INTEGER NOT NULL,
+    file_name      TEXT NOT NULL,
+    format         TEXT NOT NULL,
+    contributor_id INTEGER NOT NULL REFERENCES contributors(id),
+    imported_at    TEXT NOT NULL,
+    importer       TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('complete', 'damaged')),
+    records        INTEGER NOT NULL,
+    problems       INTEGER NOT NULL
+);
+
+-- One event. The same event seen in several exports is one row with several sources.
+CREATE TABLE records (
+    id             INTEGER PRIMARY KEY,
+    dedup_key      TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL,
+    direction      TEXT NOT NULL,
+    counterparty   TEXT NOT NULL,
+    number         TEXT NOT NULL,
+    number_class   TEXT NOT NULL,
+    time_ms        INTEGER,
+    time_raw       TEXT NOT NULL,
+    time_unit      TEXT NOT NULL,
+    text           TEXT,
+    duration_s     INTEGER,
+    call_result    TEXT,
+    contributor_id INTEGER NOT NULL REFERENCES contributors(id)
+);
+CREATE INDEX records_time ON records(time_ms);
+CREATE INDEX records_number ON records(number);
+
+-- Where a record was read: the artifact, a locator into it and the original field values.
+CREATE TABLE record_sources (
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    artifact  TEXT NOT NULL REFERENCES artifacts(sha256),
+    locator   TEXT NOT NULL,
+    line      INTEGER NOT NULL,
+    col       INTEGER NOT NULL,
+    offset    INTEGER NOT NULL,
+    original  TEXT NOT NULL,
+    PRIMARY KEY (record_id, artifact, locator)
+) WITHOUT ROWID;
+CREATE INDEX record_sources_artifact ON record_sources(artifact);
+
+-- What an importer could not read cleanly.
+CREATE TABLE problems (
+    id         INTEGER PRIMARY KEY,
+    artifact   TEXT NOT NULL REFERENCES artifacts(sha256),
+    severity   TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    locator    TEXT,
+    line       INTEGER,
+    col        INTEGER,
+    message_zh TEXT NOT NULL,
+    cause_en   TEXT NOT NULL
+);
+
+-- Detection results (derived data: replaced by each analysis run, which is logged).
+CREATE TABLE findings (
+    id            INTEGER PRIMARY KEY,
+    record_id     INTEGER REFERENCES records(id),
+    practice      TEXT NOT NULL,
+    rule          TEXT NOT NULL,
+    severity      TEXT NOT NULL,
+    spans         TEXT NOT NULL,
+    explanation   TEXT NOT NULL,
+    legal_bases   TEXT NOT NULL,
+    record_ids    TEXT NOT NULL,
+    details       TEXT NOT NULL,
+    rules_version TEXT NOT NULL
+);
+CREATE INDEX findings_record ON findings(record_id);
+
+-- Per-record collection verdicts of the last analysis.
+CREATE TABLE classifications (
+    record_id     INTEGER PRIMARY KEY REFERENCES records(id),
+    is_collection INTEGER NOT NULL,
+    practices     TEXT NOT NULL
+);
+
+-- The append-only, hash-chained log of every change to the case.
+CREATE TABLE log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log
+BEGIN SELECT RAISE(ABORT, 'the case log is append-only'); END;
+CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
+BEGIN SELECT RAISE(ABORT, 'the case log is append-only'); END;
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`]. Refuses a database from a newer build.
+pub fn migrate(conn: &mut Connection) -> Result<(), VaultError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(VaultError::TooNew { found: current, supported: SCHEMA_VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
