@@ -43,6 +43,8 @@ pub struct ImportReport {
     pub truncated: bool,
     /// The file was damaged: records were kept as far as they could be read.
     pub damaged: bool,
+    /// Records read, by kind code (`sms`, `mms`, `call`…).
+    pub by_kind: std::collections::BTreeMap<String, u64>,
 }
 
 impl ImportReport {
@@ -90,6 +92,7 @@ pub(crate) fn import_file(
         problem_count: 0,
         truncated: false,
         damaged: false,
+        by_kind: Default::default(),
     };
 
     // 3. One transaction for everything derived from the file.
@@ -137,11 +140,13 @@ pub(crate) fn import_file(
         problems: Vec::new(),
         problem_count: 0,
         damaged_problems: 0,
+        by_kind: Default::default(),
     };
     let reader = open_buffered(&blob_path)?;
     let stats = anjing_import::import(format, reader, &mut sink)
         .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.to_string() })?;
-    let VaultSink { read, new, merged, problems, problem_count, damaged_problems, .. } = sink;
+    let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } = sink;
+    report.by_kind = by_kind;
 
     report.records_read = read;
     report.records_new = new;
@@ -169,6 +174,7 @@ pub(crate) fn import_file(
             "records_read": read,
             "records_new": new,
             "records_merged": merged,
+            "by_kind": report.by_kind,
             "problems": problem_count,
             "status": status,
         }),
@@ -195,6 +201,7 @@ struct VaultSink<'t> {
     problems: Vec<Problem>,
     problem_count: u64,
     damaged_problems: u64,
+    by_kind: std::collections::BTreeMap<String, u64>,
 }
 
 /// How many problems an [`ImportReport`] carries in memory; the rest are only in the case.
@@ -224,6 +231,7 @@ fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> String {
 impl RecordSink for VaultSink<'_> {
     fn record(&mut self, r: RawRecord) -> Result<(), SinkError> {
         self.read += 1;
+        *self.by_kind.entry(r.kind.code().to_string()).or_default() += 1;
         let num = anjing_model::phone::parse(&r.counterparty);
         let key = dedup_key(self.contributor_id, &r, &num.normalized);
         let db = |e: rusqlite::Error| SinkError(e.to_string());

@@ -1,1 +1,152 @@
-fn main() {}
+//! `anjing` — the command-line face of Anjing (安静).
+//!
+//! Thin by design: every command parses its arguments, calls the library
+//! crates and prints. See ARCHITECTURE.md for the layers below.
+
+mod case_cmds;
+mod demo;
+mod detect_cmds;
+mod exit;
+mod report_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+退出状态 (exit status):
+  0  成功 (success)
+  1  出错，未完成 (error)
+  2  命令行参数有误 (usage error)
+  3  已导入，但文件有损坏或问题；能读出的记录都已保存，问题见 anjing problems
+     (imported, but a file was damaged; readable records were kept)
+  4  文件不是可识别的手机导出文件，案件没有任何改动 (not an export; nothing changed)
+  5  anjing check 发现原始文件或日志被改动 (tampering found by check)
+
+示例 (examples):
+  anjing demo                     生成并分析演示案件
+  anjing init 我的案件 && cd 我的案件
+  anjing import sms.xml --from 本人
+  anjing import 妈妈的短信.xml --from 李梅 --relation 母亲
+  anjing analyze && anjing report -o 报告.html";
+
+/// 安静（Anjing）：保存催收骚扰证据、识别违法催收、告诉你怎么办。
+/// Evidence, analysis and action against abusive debt collection.
+#[derive(Parser, Debug)]
+#[command(name = "anjing", version, about, long_about = None, after_help = AFTER_HELP)]
+struct Cli {
+    /// 案件文件夹（默认：当前文件夹），同 git 的 -C。Case folder (default: current folder).
+    #[arg(short = 'C', global = true, value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 新建案件文件夹。Make a case folder.
+    Init {
+        /// 文件夹（默认：-C 指定的文件夹）。Folder (default: the -C folder).
+        dir: Option<PathBuf>,
+        /// 案件名称。Case title.
+        #[arg(long, default_value = "我的案件")]
+        title: String,
+    },
+    /// 导入手机导出的短信、通话记录。Import phone exports.
+    Import {
+        /// 要导入的文件（可以多个）。Files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 证据提供人，例如 本人、李梅。Who supplied the files.
+        #[arg(long = "from", default_value = "本人")]
+        from: String,
+        /// 提供人与借款人的关系，例如 母亲、同事。Relation to the borrower.
+        #[arg(long, default_value = "")]
+        relation: String,
+        /// 输出 JSON。Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// 显示案件日志（哈希链）。Show the case log (hash chain).
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 核对原始文件和日志有没有被改动。Verify blobs and the log chain.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出记录（短信、通话…）。List records.
+    Records {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出分析发现。List findings.
+    Findings {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出导入时遇到的问题。List import problems.
+    Problems {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 逐条判断短信（JSON Lines 输入输出）。Classify messages (JSON Lines in and out).
+    Classify {
+        /// 输入文件，省略或 - 表示标准输入。Input file, or - for stdin.
+        input: Option<PathBuf>,
+        /// 使用这个文件夹里的规则文件，而不是内置规则。Rule folder instead of the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// 分析案件中的全部记录并保存发现。Analyse every record of the case.
+    Analyze {
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 生成中文报告（单个 HTML 文件）。Write the Chinese report (one HTML file).
+    Report {
+        /// 输出文件（默认：案件文件夹里的 报告.html）。Output file.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 用内置的演示数据建一个完整案件。Build the bundled demo case end to end.
+    Demo {
+        /// 演示案件文件夹（默认 ./anjing-demo）。Folder for the demo case.
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init { dir, title } => case_cmds::init(dir.as_deref().unwrap_or(&cli.dir), &title),
+        Command::Import { files, from, relation, json } => {
+            case_cmds::import(&cli.dir, &files, &from, &relation, json)
+        }
+        Command::Log { json } => case_cmds::log(&cli.dir, json),
+        Command::Check { json } => case_cmds::check(&cli.dir, json),
+        Command::Records { json } => case_cmds::records(&cli.dir, json),
+        Command::Findings { json } => case_cmds::findings(&cli.dir, json),
+        Command::Problems { json } => case_cmds::problems(&cli.dir, json),
+        Command::Classify { input, rules } => detect_cmds::classify(input.as_deref(), rules.as_deref()),
+        Command::Analyze { rules, json } => detect_cmds::analyze(&cli.dir, rules.as_deref(), json),
+        Command::Report { output } => report_cmd::report(&cli.dir, output.as_deref()).map(|p| {
+            println!("报告已写入：{}", p.display());
+            exit::Status::Ok
+        }),
+        Command::Demo { dir } => demo::run(dir.as_deref()),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            exit::Status::from_error(&e).into()
+        }
+    }
+}

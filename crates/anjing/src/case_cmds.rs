@@ -1,0 +1,259 @@
+//! Case commands: init, import, log, check and the listings.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anjing_vault::{Case, ImportReport, VaultError};
+use anyhow::Result;
+
+use crate::exit::Status;
+
+pub fn init(dir: &Path, title: &str) -> Result<Status> {
+    let case = Case::init(dir, title)?;
+    let info = case.info()?;
+    println!("已新建案件“{}”：{}", info.title, dir.display());
+    println!("下一步：anjing -C {} import 导出的短信.xml --from 本人", shell_quote(dir));
+    Ok(Status::Ok)
+}
+
+pub fn import(dir: &Path, files: &[PathBuf], from: &str, relation: &str, json: bool) -> Result<Status> {
+    let mut case = Case::open(dir)?;
+    let mut status = Status::Ok;
+    let mut reports = Vec::new();
+    for file in files {
+        match case.import_file(file, from, relation) {
+            Ok(report) => {
+                if report.damaged {
+                    status = status.worst(Status::Damaged);
+                }
+                if !json {
+                    print_import(&report, from, relation);
+                }
+                reports.push(serde_json::to_value(&report)?);
+            }
+            Err(e @ VaultError::NotAnExport { .. }) => {
+                status = status.worst(Status::NotAnExport);
+                eprintln!("未导入：{e}");
+                reports.push(serde_json::json!({"file": file.display().to_string(), "error": e.to_string()}));
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("导入 {} 失败", file.display()))),
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(status)
+}
+
+fn print_import(r: &ImportReport, from: &str, relation: &str) {
+    let who = if relation.is_empty() { from.to_string() } else { format!("{from}（{relation}）") };
+    let fmt = r.format.map(|f| f.name_zh()).unwrap_or("未知格式");
+    println!("■ {}  [{fmt}]  提供人：{who}", r.file);
+    println!("  原始文件 SHA-256：{}（{} 字节，已原样保存）", r.artifact, r.size);
+    if r.already_imported {
+        println!("  这个文件以前已经导入过，案件没有改动。");
+        return;
+    }
+    let kinds: Vec<String> = r
+        .by_kind
+        .iter()
+        .map(|(k, n)| {
+            let name = anjing_model::RecordKind::from_code(k).map(|k| k.name_zh()).unwrap_or(k);
+            format!("{name} {n}")
+        })
+        .collect();
+    println!(
+        "  读出 {} 条记录（{}）：新增 {} 条，与已导入的记录重合 {} 条（已关联到本文件）",
+        r.records_read,
+        if kinds.is_empty() { "无".to_string() } else { kinds.join("，") },
+        r.records_new,
+        r.records_merged
+    );
+    if r.problem_count == 0 {
+        println!("  没有发现问题。");
+        return;
+    }
+    if r.damaged {
+        println!(
+            "  ⚠ 文件有损坏{}：能读出的记录都已保存，共 {} 个问题：",
+            if r.truncated { "（文件在中途被截断，可能是备份被中断）" } else { "" },
+            r.problem_count
+        );
+    } else {
+        println!("  注意：{} 个小问题（没有丢失记录）：", r.problem_count);
+    }
+    for p in r.problems.iter().take(10) {
+        let at = p
+            .locator
+            .as_ref()
+            .map(|l| format!("{}（第 {} 行第 {} 列）", l.path, l.line, l.column))
+            .unwrap_or_else(|| "文件".to_string());
+        println!("    - {at}：{}（{}）", p.message_zh, p.cause_en);
+    }
+    if r.problem_count > 10 {
+        println!("    ……其余问题见 anjing problems");
+    }
+}
+
+pub fn log(dir: &Path, json: bool) -> Result<Status> {
+    let case = Case::open(dir)?;
+    let entries = case.log()?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for e in &entries {
+        if json {
+            serde_json::to_writer(&mut out, e)?;
+            writeln!(out)?;
+        } else {
+            let at = e
+                .at
+                .parse::<jiff::Timestamp>()
+                .map(anjing_model::time::display)
+                .unwrap_or_else(|_| e.at.clone());
+            writeln!(out, "#{:<4} {at}  {:<8} {}", e.seq, action_zh(&e.action), &e.hash[..16])?;
+            writeln!(out, "      上一条 {}  内容 {}", &e.prev_hash[..16], e.detail)?;
+        }
+    }
+    out.flush()?;
+    Ok(Status::Ok)
+}
+
+fn action_zh(action: &str) -> String {
+    match action {
+        "init" => "新建案件".into(),
+        "import" => "导入".into(),
+        "analyze" => "分析".into(),
+        "report" => "生成报告".into(),
+        other => other.into(),
+    }
+}
+
+pub fn check(dir: &Path, json: bool) -> Result<Status> {
+    let case = Case::open(dir)?;
+    let report = case.check()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if report.ok() {
+        println!(
+            "✓ 核对通过：{} 个原始文件的 SHA-256 与登记一致，{} 条日志的哈希链完整。",
+            report.blobs_checked, report.log_entries
+        );
+    } else {
+        println!("✗ 核对未通过，发现 {} 处问题：", report.faults.len());
+        for f in &report.faults {
+            let what = match f.area.as_str() {
+                "blob" => format!("原始文件 {}", f.item),
+                "log" => format!("日志第 {} 条", f.item),
+                _ => format!("数据库 {}", f.item),
+            };
+            println!("  - {what}：{}（{}）", f.message_zh, f.cause_en);
+        }
+    }
+    Ok(if report.ok() { Status::Ok } else { Status::Tampered })
+}
+
+pub fn records(dir: &Path, json: bool) -> Result<Status> {
+    let case = Case::open(dir)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    case.for_each_record(|r| {
+        let res: std::io::Result<()> = (|| {
+            if json {
+                serde_json::to_writer(&mut out, &r)?;
+                writeln!(out)
+            } else {
+                let extra = match (&r.text, r.duration_s, r.call_result) {
+                    (Some(t), _, _) => one_line(t, 60),
+                    (None, d, c) => format!(
+                        "{} {}秒",
+                        c.map(|c| c.name_zh()).unwrap_or(""),
+                        d.map(|d| d.to_string()).unwrap_or_else(|| "?".into())
+                    ),
+                };
+                writeln!(
+                    out,
+                    "{:>6} {} {} {} {:<16} {}  {}",
+                    r.id,
+                    r.time_local.as_deref().unwrap_or("时间不明           "),
+                    r.kind.name_zh(),
+                    r.direction.name_zh(),
+                    r.counterparty,
+                    r.contributor,
+                    extra
+                )
+            }
+        })();
+        res.map_err(|e| VaultError::Io { path: PathBuf::from("<stdout>"), source: e })
+    })?;
+    out.flush()?;
+    Ok(Status::Ok)
+}
+
+pub fn findings(dir: &Path, json: bool) -> Result<Status> {
+    let case = Case::open(dir)?;
+    let findings = case.findings()?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if !json && findings.is_empty() {
+        writeln!(out, "还没有分析结果。请先运行 anjing analyze。")?;
+    }
+    for f in &findings {
+        if json {
+            serde_json::to_writer(&mut out, f)?;
+            writeln!(out)?;
+        } else {
+            let target = match f.record_id {
+                Some(id) => format!("记录 {id}"),
+                None => format!("{} 条记录", f.record_ids.len()),
+            };
+            writeln!(out, "[{}] {target}  规则 {}", f.practice.name_zh(), f.rule)?;
+            writeln!(out, "    {}", f.explanation)?;
+        }
+    }
+    out.flush()?;
+    Ok(Status::Ok)
+}
+
+pub fn problems(dir: &Path, json: bool) -> Result<Status> {
+    let case = Case::open(dir)?;
+    let problems = case.problems()?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if !json && problems.is_empty() {
+        writeln!(out, "导入时没有遇到问题。")?;
+    }
+    for p in &problems {
+        if json {
+            serde_json::to_writer(&mut out, p)?;
+            writeln!(out)?;
+        } else {
+            let at = match (&p.locator, p.line, p.column) {
+                (Some(l), Some(line), Some(col)) => format!("{l}（第 {line} 行第 {col} 列）"),
+                (Some(l), _, _) => l.clone(),
+                _ => "整个文件".into(),
+            };
+            writeln!(out, "{}  {at}  [{}] {}（{}）", p.file_name, p.code, p.message_zh, p.cause_en)?;
+        }
+    }
+    out.flush()?;
+    Ok(Status::Ok)
+}
+
+/// Shortens a text to one line of at most `max` characters for tables.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() > max {
+        let mut s: String = flat.chars().take(max).collect();
+        s.push('…');
+        s
+    } else {
+        flat
+    }
+}
+
+/// Quotes a path for a shell command the user may copy.
+pub fn shell_quote(p: &Path) -> String {
+    let s = p.display().to_string();
+    if s.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c)) {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+

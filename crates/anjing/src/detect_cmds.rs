@@ -1,0 +1,198 @@
+//! `anjing classify` (the JSON Lines contract of design.md §4) and `anjing analyze`.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use anjing_detect::{Detector, Message};
+use anjing_law::Library;
+use anjing_model::{Direction, Practice};
+use anjing_vault::Case;
+use anjing_vault::query::{NewClassification, NewFinding};
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::exit::Status;
+
+pub fn load_detector(rules: Option<&Path>) -> Result<Detector> {
+    Ok(match rules {
+        Some(dir) => Detector::from_dir(dir).with_context(|| format!("规则文件夹 {} 有误", dir.display()))?,
+        None => Detector::builtin().context("内置规则有误")?,
+    })
+}
+
+/// One input line of `anjing classify`.
+#[derive(Debug, Deserialize)]
+struct ClassifyInput {
+    id: serde_json::Value,
+    text: String,
+    #[serde(default)]
+    sender: Option<String>,
+    /// RFC 3339, or Unix milliseconds as a number.
+    #[serde(default)]
+    time: Option<serde_json::Value>,
+}
+
+fn parse_time(v: &serde_json::Value) -> Option<jiff::Timestamp> {
+    match v {
+        serde_json::Value::String(s) => s
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .or_else(|| anjing_model::time::from_raw(s, anjing_model::time::TimeUnit::ShanghaiText)),
+        serde_json::Value::Number(n) => n.as_i64().and_then(anjing_model::time::from_unix_ms),
+        _ => None,
+    }
+}
+
+/// The date whose law applies: the event's date, or today when it is unknown.
+fn law_date(ts: Option<jiff::Timestamp>) -> jiff::civil::Date {
+    anjing_model::time::shanghai_date(ts.unwrap_or_else(jiff::Timestamp::now))
+}
+
+pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
+    let detector = load_detector(rules)?;
+    let law = Library::builtin().context("内置法条数据有误")?;
+    let (reader, name): (Box<dyn BufRead>, String) = match input {
+        None => (Box::new(std::io::stdin().lock()), "<标准输入>".into()),
+        Some(p) if p == Path::new("-") => (Box::new(std::io::stdin().lock()), "<标准输入>".into()),
+        Some(p) => (
+            Box::new(BufReader::new(
+                std::fs::File::open(p).with_context(|| format!("无法打开输入文件 {}", p.display()))?,
+            )),
+            p.display().to_string(),
+        ),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut status = Status::Ok;
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("读取 {name} 第 {} 行失败", i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let msg: ClassifyInput = match serde_json::from_str(&line) {
+            Ok(m) => m,
+            Err(e) => {
+                status = Status::Damaged;
+                eprintln!("{name} 第 {} 行不是有效的输入（需要 {{\"id\", \"text\"}}）：{e}", i + 1);
+                let err = serde_json::json!({
+                    "id": null, "line": i + 1,
+                    "error": format!("第 {} 行无法解析 (line {} is not valid input): {e}", i + 1, i + 1),
+                });
+                serde_json::to_writer(&mut out, &err)?;
+                writeln!(out)?;
+                continue;
+            }
+        };
+        let ts = msg.time.as_ref().and_then(parse_time);
+        let c = detector.classify(&Message { text: &msg.text, sender: msg.sender.as_deref(), time: ts });
+        let date = law_date(ts);
+        let findings: Vec<serde_json::Value> = c
+            .findings
+            .iter()
+            .map(|f| {
+                let ids: Vec<String> =
+                    law.bases_for(f.practice, date).into_iter().map(|b| b.article_id).collect();
+                serde_json::json!({
+                    "practice": f.practice,
+                    "rule": f.rule,
+                    "spans": f.spans,
+                    "explanation": f.explanation,
+                    "severity": f.severity,
+                    "legal_bases": ids,
+                })
+            })
+            .collect();
+        let out_line = serde_json::json!({
+            "id": msg.id,
+            "is_collection": c.is_collection,
+            "practices": c.practices,
+            "findings": findings,
+        });
+        serde_json::to_writer(&mut out, &out_line)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(status)
+}
+
+/// Legal bases of a practice on a date, as stored with a finding.
+pub fn bases_json(law: &Library, practice: Practice, date: jiff::civil::Date) -> serde_json::Value {
+    serde_json::Value::Array(
+        law.bases_for(practice, date)
+            .into_iter()
+            .map(|b| {
+                serde_json::json!({
+                    "id": b.article_id,
+                    "citation_zh": b.citation_zh,
+                    "statement_zh": b.statement_zh,
+                    "confidence": format!("{:?}", b.confidence),
+                    "area": format!("{:?}", b.area),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Runs detection over every received message of the case and stores the results.
+pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json::Value> {
+    let detector = load_detector(rules)?;
+    let law = Library::builtin().context("内置法条数据有误")?;
+    let records = case.records()?;
+    let mut classifications = Vec::new();
+    let mut findings = Vec::new();
+    for r in &records {
+        // Only what the phone received is read as collection; the user's own
+        // replies are evidence but not findings about the collector.
+        let Some(text) = r.text.as_deref() else { continue };
+        if r.direction == Direction::Out || !r.kind.is_message() {
+            continue;
+        }
+        let ts = r.timestamp();
+        let c = detector.classify(&Message { text, sender: Some(&r.counterparty), time: ts });
+        let date = law_date(ts);
+        for f in &c.findings {
+            findings.push(NewFinding {
+                record_id: Some(r.id),
+                practice: f.practice,
+                rule: f.rule.clone(),
+                severity: serde_json::to_value(f.severity)?.as_str().unwrap_or("").to_string(),
+                spans: f.spans.clone(),
+                explanation: f.explanation.clone(),
+                legal_bases: bases_json(&law, f.practice, date),
+                record_ids: vec![r.id],
+                details: serde_json::json!({}),
+            });
+        }
+        classifications.push(NewClassification {
+            record_id: r.id,
+            is_collection: c.is_collection,
+            practices: c.practices.clone(),
+        });
+    }
+    let detail = case.store_analysis(detector.version(), &classifications, &findings)?;
+    Ok(detail)
+}
+
+pub fn analyze(dir: &Path, rules: Option<&Path>, json: bool) -> Result<Status> {
+    let mut case = Case::open(dir)?;
+    let detail = analyze_case(&mut case, rules)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&detail)?);
+    } else {
+        print_analysis(&detail);
+    }
+    Ok(Status::Ok)
+}
+
+pub fn print_analysis(detail: &serde_json::Value) {
+    println!(
+        "已分析 {} 条收到的短信，其中 {} 条是催收短信；共 {} 项发现：",
+        detail["records_classified"], detail["collection_messages"], detail["findings"]
+    );
+    if let Some(map) = detail["by_practice"].as_object() {
+        for p in Practice::ALL {
+            if let Some(n) = map.get(p.code()) {
+                println!("  {}：{n}", p.name_zh());
+            }
+        }
+    }
+}

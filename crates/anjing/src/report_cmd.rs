@@ -1,0 +1,152 @@
+//! `anjing report`: fills the report's plain data from the case and writes one HTML file.
+
+use std::path::{Path, PathBuf};
+
+use anjing_report::{
+    ArtifactRow, ContributorRow, FindingRow, FindingStatus, LegalBasisRow, ProblemRow, RecordRow,
+    ReportInput,
+};
+use anjing_vault::Case;
+use anyhow::{Context, Result};
+
+/// What to do today, shown on the report's first screen. Follows the seed
+/// articles' advice as corrected by `reference/legal-cn.md` (no 银保监会; no
+/// claim that every contact-list blast is a crime).
+pub const FIRST_STEPS: &[&str] = &[
+    "先别慌，也不要因为害怕就马上转账。只向借款合同上的正规还款渠道还款，不要转到任何个人账户或所谓“安全账户”。",
+    "任何人索要验证码、银行卡密码，或发来链接让你操作的，都当作诈骗处理，不要照做。",
+    "保留证据：不要删除短信和通话记录；请被联系到的家人、同事也保留并发给你（安静可以一并导入）。",
+    "主动告诉家人、同事：有人冒充或以催收为名骚扰他们，不要替你还钱，不要相信“要负连带责任”之类的说法。",
+    "对方威胁上门、冒充公检法或伪造法院文书的，可以打 110 或到派出所报警，并要求出具受案回执。",
+    "可以向金融监管部门投诉（国家金融监督管理总局 12378 热线等），骚扰短信可以向 12321 举报。",
+];
+
+fn to_ts(s: &str) -> Option<jiff::Timestamp> {
+    s.parse().ok()
+}
+
+/// Builds the report input from a case.
+pub fn build_input(case: &Case) -> Result<ReportInput> {
+    let info = case.info()?;
+    let artifacts = case.artifacts()?;
+    let records = case.records()?;
+    let findings = case.findings()?;
+    let problems = case.problems()?;
+    let rules_version = findings.first().map(|f| f.rules_version.clone()).unwrap_or_default();
+
+    let mut contributors: Vec<ContributorRow> = Vec::new();
+    for a in &artifacts {
+        if !contributors.iter().any(|c| c.name == a.contributor && c.relation == a.relation) {
+            contributors.push(ContributorRow {
+                name: a.contributor.clone(),
+                relation: a.relation.clone(),
+                is_borrower: a.relation.is_empty() || a.relation == "本人" || a.contributor == "本人",
+            });
+        }
+    }
+
+    let input = ReportInput {
+        case_title: info.title,
+        generated_at: jiff::Timestamp::now(),
+        rules_version,
+        log_head: case.log_head()?,
+        artifacts: artifacts
+            .iter()
+            .map(|a| ArtifactRow {
+                sha256: a.sha256.clone(),
+                file_name: a.file_name.clone(),
+                contributor: if a.relation.is_empty() {
+                    a.contributor.clone()
+                } else {
+                    format!("{}（{}）", a.contributor, a.relation)
+                },
+                format: a.format.clone(),
+                record_count: a.records.max(0) as u64,
+                problem_count: a.problems.max(0) as u64,
+                imported_at: to_ts(&a.imported_at),
+            })
+            .collect(),
+        contributors,
+        records: records
+            .iter()
+            .map(|r| RecordRow {
+                id: r.id,
+                kind: r.kind,
+                direction: r.direction,
+                counterparty_raw: r.counterparty.clone(),
+                number: r.number.clone(),
+                number_class: r.class(),
+                time: r.timestamp(),
+                text: r.text.clone(),
+                duration_s: r.duration_s.map(|d| d.max(0) as u64),
+                call_result: r.call_result,
+                contributor: r.contributor.clone(),
+            })
+            .collect(),
+        findings: findings
+            .iter()
+            .map(|f| FindingRow {
+                record_id: f.record_id,
+                record_ids: f.record_ids.clone(),
+                practice: f.practice,
+                rule: f.rule.clone(),
+                spans: f.spans.clone(),
+                explanation: f.explanation.clone(),
+                legal_bases: f
+                    .legal_bases
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|b| LegalBasisRow {
+                                citation_zh: b["citation_zh"].as_str().unwrap_or("").to_string(),
+                                statement_zh: b["statement_zh"].as_str().unwrap_or("").to_string(),
+                                confidence_label_zh: confidence_label(b["confidence"].as_str().unwrap_or("")),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                status: FindingStatus::Unreviewed,
+            })
+            .collect(),
+        problems: problems
+            .iter()
+            .map(|p| ProblemRow {
+                artifact: p.file_name.clone(),
+                locator: match (&p.locator, p.line, p.column) {
+                    (Some(l), Some(line), Some(col)) => format!("{l}（第 {line} 行第 {col} 列）"),
+                    (Some(l), _, _) => l.clone(),
+                    _ => "整个文件".into(),
+                },
+                message_zh: p.message_zh.clone(),
+            })
+            .collect(),
+        next_steps: FIRST_STEPS.iter().map(|s| s.to_string()).collect(),
+    };
+    Ok(input)
+}
+
+fn confidence_label(code: &str) -> String {
+    match code.to_ascii_lowercase().as_str() {
+        "verified" => "法律原文".into(),
+        "verified2" | "verified_2" => "据公开报道".into(),
+        "industry" => "行业自律规范（据公开报道）".into(),
+        _ => String::new(),
+    }
+}
+
+/// Writes the report and logs that it was made. Returns the path written.
+pub fn write_report(case: &mut Case, output: Option<&Path>) -> Result<PathBuf> {
+    let input = build_input(case)?;
+    let html = anjing_report::render_html(&input);
+    let path = output.map(Path::to_path_buf).unwrap_or_else(|| case.root().join("报告.html"));
+    std::fs::write(&path, html.as_bytes())
+        .with_context(|| format!("无法写入报告文件 {}", path.display()))?;
+    let sha = anjing_vault::blob::hash_reader(html.as_bytes())?.0;
+    case.log_event("report", &serde_json::json!({"sha256": sha, "records": input.records.len(), "findings": input.findings.len()}))?;
+    Ok(path)
+}
+
+pub fn report(dir: &Path, output: Option<&Path>) -> Result<PathBuf> {
+    let mut case = Case::open(dir)?;
+    write_report(&mut case, output)
+}

@@ -1,0 +1,265 @@
+//! End-to-end tests of the `anjing` binary, as a user (or another tool) drives it.
+//!
+//! Fixtures are under `tests/data/` (see the README there for the real case each
+//! stands for); the demo episode under `demo/` is synthetic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anjing"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_status(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn new_case() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin().arg("init").arg(dir.path()).output().unwrap();
+    assert_status(&o, 0);
+    dir
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn log_len(dir: &Path) -> usize {
+    json_lines(&run(dir, &["log", "--json"])).len()
+}
+
+fn blob_files(dir: &Path) -> usize {
+    let mut n = 0;
+    if let Ok(rd) = std::fs::read_dir(dir.join("blobs")) {
+        for sub in rd.flatten() {
+            if sub.path().is_dir() {
+                n += std::fs::read_dir(sub.path()).unwrap().count();
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn records_json_follows_the_listing_contract() {
+    let case = new_case();
+    let o = run(case.path(), &["import", data("quirks-sms.xml").to_str().unwrap(), "--from", "本人"]);
+    assert!(o.status.success() || o.status.code() == Some(3), "{}", stderr(&o));
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert!(!recs.is_empty());
+    for r in &recs {
+        for key in ["id", "kind", "direction", "counterparty", "number", "time", "time_raw", "contributor", "sources"] {
+            assert!(r.get(key).is_some(), "missing {key} in {r}");
+        }
+        assert!(["sms", "mms", "call", "note"].contains(&r["kind"].as_str().unwrap()));
+        assert!(["in", "out", "unknown"].contains(&r["direction"].as_str().unwrap()));
+        if let Some(t) = r["time"].as_str() {
+            assert!(t.ends_with('Z'), "time must be RFC 3339 UTC: {t}");
+            assert!(t.parse::<jiff::Timestamp>().is_ok());
+        }
+        let src = r["sources"].as_array().unwrap();
+        assert!(!src.is_empty());
+        assert_eq!(src[0]["artifact"].as_str().unwrap().len(), 64);
+        assert!(src[0]["locator"].as_str().unwrap().starts_with("/smses/"));
+        assert_eq!(r["contributor"], "本人");
+    }
+    // A surrogate-pair emoji body arrives as one real character.
+    assert!(
+        recs.iter().any(|r| r["text"].as_str().is_some_and(|t| t.chars().any(|c| c as u32 >= 0x1F300))),
+        "no emoji decoded from surrogate references"
+    );
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing() {
+    let case = new_case();
+    let f = data("quirks-sms.xml");
+    run(case.path(), &["import", f.to_str().unwrap()]);
+    let before_log = log_len(case.path());
+    let before = stdout(&run(case.path(), &["records", "--json"]));
+    let o = run(case.path(), &["import", f.to_str().unwrap()]);
+    assert!(stdout(&o).contains("以前已经导入过"), "{}", stdout(&o));
+    assert_eq!(log_len(case.path()), before_log);
+    assert_eq!(stdout(&run(case.path(), &["records", "--json"])), before);
+}
+
+#[test]
+fn overlapping_exports_add_only_new_events_and_link_shared_ones() {
+    let case = new_case();
+    let a = run(case.path(), &["import", data("overlap-a.xml").to_str().unwrap(), "--json"]);
+    assert_status(&a, 0);
+    let b = run(case.path(), &["import", data("overlap-b.xml").to_str().unwrap(), "--json"]);
+    assert_status(&b, 0);
+    let rb: serde_json::Value = serde_json::from_str(&stdout(&b)).unwrap();
+    assert_eq!(rb[0]["records_new"], 2);
+    assert_eq!(rb[0]["records_merged"], 3);
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert_eq!(recs.len(), 7);
+    let linked = recs.iter().filter(|r| r["sources"].as_array().unwrap().len() == 2).count();
+    assert_eq!(linked, 3, "shared events must list both exports as sources");
+}
+
+#[test]
+fn not_an_export_changes_nothing_and_exits_4() {
+    let case = new_case();
+    let before = log_len(case.path());
+    for f in ["not-an-export.txt", "empty.xml", "image.png", "foreign.xml"] {
+        let o = run(case.path(), &["import", data(f).to_str().unwrap()]);
+        assert_status(&o, 4);
+        assert!(stderr(&o).contains(f), "the message must name the file: {}", stderr(&o));
+    }
+    assert_eq!(log_len(case.path()), before);
+    assert_eq!(blob_files(case.path()), 0, "nothing may be stored for a non-export");
+    assert!(json_lines(&run(case.path(), &["records", "--json"])).is_empty());
+}
+
+#[test]
+fn damaged_files_keep_readable_records_name_each_problem_and_exit_3() {
+    for f in ["damaged-bad-date.xml", "damaged-unclosed.xml", "damaged-truncated.xml"] {
+        let case = new_case();
+        let o = run(case.path(), &["import", data(f).to_str().unwrap()]);
+        assert_status(&o, 3);
+        assert!(stdout(&o).contains("损坏"), "{f}: {}", stdout(&o));
+        let problems = json_lines(&run(case.path(), &["problems", "--json"]));
+        assert!(!problems.is_empty(), "{f}: problems must be listed");
+        for p in &problems {
+            assert_eq!(p["file_name"], f);
+            assert!(!p["message_zh"].as_str().unwrap().is_empty());
+        }
+        assert!(
+            problems.iter().any(|p| p["line"].as_i64().unwrap_or(0) > 0),
+            "{f}: at least one problem names a line: {problems:?}"
+        );
+        let recs = json_lines(&run(case.path(), &["records", "--json"]));
+        assert!(!recs.is_empty(), "{f}: the readable records are kept");
+        // The original is stored byte-exact even though it is damaged.
+        let sha = recs[0]["sources"][0]["artifact"].as_str().unwrap().to_string();
+        let stored = std::fs::read(case.path().join("blobs").join(&sha[..2]).join(&sha)).unwrap();
+        assert_eq!(stored, std::fs::read(data(f)).unwrap());
+        assert_status(&run(case.path(), &["check"]), 0);
+    }
+}
+
+#[test]
+fn bad_date_record_is_kept_without_a_time() {
+    let case = new_case();
+    run(case.path(), &["import", data("damaged-bad-date.xml").to_str().unwrap()]);
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    let bad: Vec<_> = recs.iter().filter(|r| r["time"].is_null()).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0]["time_raw"], "bad");
+}
+
+#[test]
+fn check_names_a_tampered_blob_and_a_tampered_log_entry() {
+    let case = new_case();
+    run(case.path(), &["import", data("overlap-a.xml").to_str().unwrap()]);
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    // Change one byte of the stored original.
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    let sha = recs[0]["sources"][0]["artifact"].as_str().unwrap().to_string();
+    let blob = case.path().join("blobs").join(&sha[..2]).join(&sha);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x20;
+    std::fs::write(&blob, &bytes).unwrap();
+    let o = run(case.path(), &["check"]);
+    assert_status(&o, 5);
+    assert!(stdout(&o).contains(&sha), "the blob must be named: {}", stdout(&o));
+    bytes[last] ^= 0x20;
+    std::fs::write(&blob, &bytes).unwrap();
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    // Edit log entry 2 directly in the database, bypassing the append-only triggers.
+    let conn = rusqlite::Connection::open(case.path().join("anjing.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER log_append_only_update;
+         UPDATE log SET detail = replace(detail, '\"records_new\":5', '\"records_new\":1') WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let o = run(case.path(), &["check", "--json"]);
+    assert_status(&o, 5);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["faults"][0]["area"], "log");
+    assert_eq!(report["faults"][0]["item"], "2");
+}
+
+#[test]
+fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
+    let case = new_case();
+    // A large synthetic export so the import is still running when killed.
+    let big = case.path().join("big.xml");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        writeln!(f, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">").unwrap();
+        for i in 0..150_000u64 {
+            writeln!(
+                f,
+                "  <sms protocol=\"0\" address=\"1380013{:04}\" date=\"{}\" type=\"1\" subject=\"null\" body=\"您的借款已逾期，请尽快还款 第{i}条\" toa=\"null\" sc_toa=\"null\" service_center=\"null\" read=\"1\" status=\"-1\" locked=\"0\" />",
+                i % 10_000,
+                1_765_000_000_000u64 + i * 1000
+            )
+            .unwrap();
+        }
+        writeln!(f, "</smses>").unwrap();
+    }
+    let mut child = bin()
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Whatever moment it died at, the case is consistent...
+    assert_status(&run(case.path(), &["check"]), 0);
+    let n = json_lines(&run(case.path(), &["records", "--json"])).len();
+    assert!(n == 0 || n == 150_000, "an import is all or nothing, found {n} records");
+    // ...and importing again completes it.
+    let o = run(case.path(), &["import", big.to_str().unwrap()]);
+    assert_status(&o, 0);
+    assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 150_000);
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+#[test]
+fn commands_outside_a_case_explain_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["records"]);
+    assert_status(&o, 1);
+    assert!(stderr(&o).contains("anjing init"), "{}", stderr(&o));
+}
