@@ -429,19 +429,19 @@ def build_borrower_sms() -> list:
     add(Sms(at(dt.date(2025, 12, 15), 9), BANK, "【安和银行】您尾号6688的储蓄卡12月15日09:02工资收入5,230.00元，余额5,612.35元。", coll=False))
     add(Sms(at(dt.date(2026, 1, 15), 9), BANK, "【安和银行】您尾号6688的储蓄卡1月15日09:05工资收入5,230.00元，余额1,046.80元。", coll=False))
     add(Sms(at(dt.date(2025, 12, 20), 11), CARRIER, "尊敬的客户，截至12月20日您的话费余额为12.60元，为避免停机请及时充值。", coll=False))
-    add(Sms(at(dt.date(2025, 12, 11), 19), MOTHER, "儿子，周末回家吃饭吗？妈给你包饺子\U0001F95F", coll=False))
-    add(Sms(at(dt.date(2025, 12, 11), 19, 40), MOTHER, "好的妈，周六回\U0001F60A", typ=2, coll=False))
+    add(Sms(at(dt.date(2025, 12, 11), 19, 5, 15), MOTHER, "儿子，周末回家吃饭吗？妈给你包饺子\U0001F95F", coll=False))
+    add(Sms(at(dt.date(2025, 12, 11), 19, 40, 30), MOTHER, "好的妈，周六回\U0001F60A", typ=2, coll=False))
     add(Sms(at(dt.date(2025, 12, 12), 8, 50), COLLEAGUE, "明早九点周会，别迟到\U0001F602\n会议室换到3楼", coll=False))
     add(Sms(at(dt.date(2025, 12, 18), 21), FRIEND, "周末打球不？老地方\U0001F3C0", coll=False))
     add(Sms(at(dt.date(2025, 12, 18), 21, 30), FRIEND, "这周不去了，最近事多", typ=2, coll=False))
     add(Sms(at(dt.date(2025, 12, 22), 14), COLLEAGUE, "伟哥，今天有人打电话到我这说你欠网贷，还问我是不是你同事，你没事吧？", coll=False))
     add(Sms(at(dt.date(2025, 12, 22), 14, 50), COLLEAGUE, "对不起连累你了，我在处理，他们再打来你直接挂掉就行", typ=2, coll=False))
-    add(Sms(at(dt.date(2025, 12, 24), 20), MOTHER, "伟伟，今天好多陌生人打电话发短信给我，说你欠钱，到底怎么回事？妈很担心\U0001F622", coll=False))
-    add(Sms(at(dt.date(2025, 12, 24), 20, 30), MOTHER, "妈，我借了个网贷逾期了，我在想办法，你别理他们，陌生电话都别接。", typ=2, coll=False))
+    add(Sms(at(dt.date(2025, 12, 24), 20, 5, 44), MOTHER, "伟伟，今天好多陌生人打电话发短信给我，说你欠钱，到底怎么回事？妈很担心\U0001F622", coll=False))
+    add(Sms(at(dt.date(2025, 12, 24), 20, 30, 2), MOTHER, "妈，我借了个网贷逾期了，我在想办法，你别理他们，陌生电话都别接。", typ=2, coll=False))
     add(Sms(at(dt.date(2026, 1, 1), 0, 5), FRIEND, "新年快乐\U0001F389\U0001F389 有事说一声，兄弟在", coll=False))
     add(Sms(at(dt.date(2026, 1, 1), 0, 20), FRIEND, "谢谢兄弟，新年快乐\U0001F64F", typ=2, coll=False))
     add(Sms(at(dt.date(2026, 1, 9), 10), ANTIFRAUD, "【反诈提醒】近期有不法分子冒充网贷平台或“债务优化”机构，以停息挂账、修复征信、转账至个人账户等为由实施诈骗，请提高警惕。", coll=False))
-    add(Sms(at(dt.date(2026, 1, 12), 19), MOTHER, "儿子，钱的事别太着急，实在不行妈这里还有点，先顾好身体\U00002764\U0000FE0F", coll=False))
+    add(Sms(at(dt.date(2026, 1, 12), 19, 38, 23), MOTHER, "儿子，钱的事别太着急，实在不行妈这里还有点，先顾好身体\U00002764\U0000FE0F", coll=False))
     add(Sms(at(dt.date(2026, 1, 16), 18), COLLEAGUE, "律所的联系方式发你了：法律援助可以打12348问问", coll=False))
 
     # --- the lender's own reminders (legit) from the 106 gateway ---
@@ -466,10 +466,11 @@ def build_borrower_sms() -> list:
     for d in days(dt.date(2025, 12, 13), END):
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
             n = (d - dt.date(2025, 12, 8)).days
-            body = rng.choice(LEGIT_SCRIPT).format(amt=AMT, n=n, t=rng.choice([12, 15, 17, 18, 20]))
+            hour = rng.choice([9, 10, 11, 14, 16])
+            deadline = rng.choice([t for t in (12, 15, 17, 18, 20) if t > hour + 1])
+            body = rng.choice(LEGIT_SCRIPT).format(amt=AMT, n=n, t=deadline)
             num = pick()
-            add(Sms(at(d, rng.choice([9, 10, 11, 14, 16])), num, body, labels=["legit_reminder"], coll=True,
-                    display_addr=coll_addr(num)))
+            add(Sms(at(d, hour), num, body, labels=["legit_reminder"], coll=True, display_addr=coll_addr(num)))
     # 爆通讯录 threats from many numbers
     for d in [dt.date(2025, 12, x) for x in (17, 18, 19, 21, 23, 25, 26, 29, 31)] + [dt.date(2026, 1, x) for x in (2, 4, 6, 7, 9, 11, 14, 16, 18)]:
         for _ in range(rng.choice([1, 2, 2, 3])):
@@ -512,6 +513,15 @@ def build_borrower_sms() -> list:
     add(Sms(at(dt.date(2026, 1, 8), 16, 40), TRANSFER_SCAMMER,
             f"张伟，公司对公账户年底已冻结，今天请把还款{AMT}元转到财务个人账户：6217 0000 1234 5678，户名刘某某，转账后截图发我，立刻给你结清销账。",
             labels=["scam"], coll=True))
+    # what he replies to (so every reply follows a message from that number)
+    add(Sms(at(dt.date(2025, 12, 17), 11, 40), "15012340817", LEGIT_SCRIPT[0].format(amt=AMT, n=9, t=18),
+            labels=["legit_reminder"], coll=True, display_addr=coll_addr("15012340817")))
+    add(Sms(at(dt.date(2025, 12, 23), 20, 58), "17055518001", BLAST_SCRIPT[0], labels=["threat", "third_party_contact"],
+            coll=True, display_addr=coll_addr("17055518001")))
+    add(Sms(at(dt.date(2026, 1, 4), 9, 12), "13612347790", CONTACTED_SCRIPT[0][0], labels=CONTACTED_SCRIPT[0][1],
+            coll=True, display_addr=coll_addr("13612347790")))
+    add(Sms(at(dt.date(2026, 1, 15), 10, 2), "16512340089", FAKE_LEGAL_SCRIPT[2], labels=["fake_legal"],
+            coll=True, display_addr=coll_addr("16512340089")))
     # his replies (type 2)
     add(Sms(at(dt.date(2025, 12, 17), 12, 3), "15012340817", "我在想办法，这个月底发工资先还一部分。", typ=2, coll=False, display_addr="15012340817"))
     add(Sms(at(dt.date(2025, 12, 23), 21, 15), "17055518001", "请不要再骚扰我的家人和同事，有事直接找我。", typ=2, coll=False))
@@ -530,17 +540,17 @@ def build_mother_sms() -> list:
     R = []
     add = R.append
     # her own life
-    add(Sms(at(dt.date(2025, 12, 11), 19, 5), BORROWER, "儿子，周末回家吃饭吗？妈给你包饺子\U0001F95F", typ=2, coll=False))
-    add(Sms(at(dt.date(2025, 12, 11), 19, 40), BORROWER, "好的妈，周六回\U0001F60A", coll=False))
+    add(Sms(at(dt.date(2025, 12, 11), 19, 5, 12), BORROWER, "儿子，周末回家吃饭吗？妈给你包饺子\U0001F95F", typ=2, coll=False))
+    add(Sms(at(dt.date(2025, 12, 11), 19, 40, 33), BORROWER, "好的妈，周六回\U0001F60A", coll=False))
     add(Sms(at(dt.date(2025, 12, 14), 8), NEIGHBOUR, "李姐，明早菜市场鸡蛋特价，一起去啊", coll=False))
     add(Sms(at(dt.date(2025, 12, 14), 8, 20), NEIGHBOUR, "好，七点楼下见", typ=2, coll=False))
     add(Sms(at(dt.date(2025, 12, 20), 11), CARRIER, "尊敬的客户，您本月套餐内通话剩余35分钟，流量剩余1.2GB。", coll=False))
-    add(Sms(at(dt.date(2025, 12, 24), 20, 5), BORROWER, "伟伟，今天好多陌生人打电话发短信给我，说你欠钱，到底怎么回事？妈很担心\U0001F622", typ=2, coll=False))
-    add(Sms(at(dt.date(2025, 12, 24), 20, 30), BORROWER, "妈，我借了个网贷逾期了，我在想办法，你别理他们，陌生电话都别接。", coll=False))
+    add(Sms(at(dt.date(2025, 12, 24), 20, 5, 41), BORROWER, "伟伟，今天好多陌生人打电话发短信给我，说你欠钱，到底怎么回事？妈很担心\U0001F622", typ=2, coll=False))
+    add(Sms(at(dt.date(2025, 12, 24), 20, 30, 5), BORROWER, "妈，我借了个网贷逾期了，我在想办法，你别理他们，陌生电话都别接。", coll=False))
     add(Sms(at(dt.date(2025, 12, 25), 9), SISTER, "妈，弟弟的事我知道了，那些人再发短信你截图留着，别回他们", coll=False))
     add(Sms(at(dt.date(2026, 1, 1), 8, 30), SISTER, "妈，新年快乐\U0001F9E7 身体健康！", coll=False))
     add(Sms(at(dt.date(2026, 1, 7), 15), CODE_GW, f"【小象外卖】验证码{rng.randrange(100000, 999999)}，5分钟内有效，请勿泄露给他人。", coll=False))
-    add(Sms(at(dt.date(2026, 1, 12), 19), BORROWER, "儿子，钱的事别太着急，实在不行妈这里还有点，先顾好身体\U00002764\U0000FE0F", typ=2, coll=False))
+    add(Sms(at(dt.date(2026, 1, 12), 19, 38, 20), BORROWER, "儿子，钱的事别太着急，实在不行妈这里还有点，先顾好身体\U00002764\U0000FE0F", typ=2, coll=False))
     add(Sms(at(dt.date(2026, 1, 17), 10), NEIGHBOUR, "李姐，昨天有人在楼下打听你家，是不是那些催债的？要不要报警", coll=False))
     for d in days(START, END):
         if d.day % 6 == 2:
@@ -550,7 +560,10 @@ def build_mother_sms() -> list:
 
     # collection aimed at her
     pool = COLLECTORS[:]
-    disclose_days = [d for d in days(dt.date(2025, 12, 21), END) if rng.random() < 0.75]
+    # the first one, which she answers the next morning
+    add(Sms(at(dt.date(2025, 12, 21), 19, 58), "13245670918", MOTHER_DISCLOSE[1].format(amt=AMT),
+            labels=["third_party_contact", "disclosure"], coll=True))
+    disclose_days = [d for d in days(dt.date(2025, 12, 22), END) if rng.random() < 0.75]
     for d in disclose_days:
         num = rng.choice(pool)
         body = rng.choice(MOTHER_DISCLOSE).format(amt=AMT)
@@ -621,8 +634,8 @@ def build_borrower_calls() -> list:
     # family and friends
     for d, h, m, dur in [(dt.date(2025, 12, 13), 18, 20, 312), (dt.date(2025, 12, 24), 20, 40, 905), (dt.date(2025, 12, 28), 21, 5, 420),
                          (dt.date(2026, 1, 5), 19, 30, 610), (dt.date(2026, 1, 12), 19, 15, 1210), (dt.date(2026, 1, 18), 12, 0, 240)]:
-        add(Call(at(d, h, m), MOTHER, 2, dur))
-    add(Call(at(dt.date(2025, 12, 29), 19, 2), MOTHER, 1, 530))
+        add(Call(at(d, h, m, (d.day * 7) % 60), MOTHER, 2, dur))  # same instant as in the mother's log
+    add(Call(at(dt.date(2025, 12, 29), 19, 2, (29 * 7) % 60), MOTHER, 1, 530))
     add(Call(at(dt.date(2025, 12, 22), 14, 35), COLLEAGUE, 1, 188))
     add(Call(at(dt.date(2026, 1, 16), 17, 50), COLLEAGUE, 2, 95))
     add(Call(at(dt.date(2025, 12, 18), 20, 55), FRIEND, 1, 140))
@@ -653,7 +666,7 @@ def build_mother_calls() -> list:
                               (dt.date(2025, 12, 25), 9, 10, 1, 640), (dt.date(2025, 12, 28), 21, 5, 1, 420),
                               (dt.date(2025, 12, 29), 19, 2, 2, 530), (dt.date(2026, 1, 5), 19, 30, 1, 610),
                               (dt.date(2026, 1, 12), 19, 15, 1, 1210), (dt.date(2026, 1, 18), 12, 0, 1, 240)]:
-        add(Call(at(d, h, m), SISTER if (d.day == 25) else BORROWER, typ, dur))
+        add(Call(at(d, h, m, (d.day * 7) % 60), SISTER if (d.day == 25) else BORROWER, typ, dur))
     add(Call(at(dt.date(2025, 12, 16), 10), NEIGHBOUR, 1, 75))
     add(Call(at(dt.date(2026, 1, 17), 10, 15), NEIGHBOUR, 2, 130))
     return C
