@@ -22,6 +22,7 @@ use serde::Serialize;
 
 pub mod sbr;
 pub mod sniff;
+pub mod unescape;
 
 pub use sniff::{Format, sniff};
 
