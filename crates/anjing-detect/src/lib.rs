@@ -1,1 +1,542 @@
-//! anjing-detect (being built).
+/*!
+Message detection for Anjing: rule packs as data, text normalisation with an
+offset map, and the classification of one message into practices.
+
+* [`Detector::builtin`] compiles the rule packs bundled from `rules/cn/` TOML files;
+  [`Detector::from_dir`] compiles a folder of rule files (for reviewers).
+* [`Detector::classify`] normalises a message (see [`normalize`]), runs every
+  keyword of the pack through one Aho-Corasick automaton and every regex through
+  one `RegexSet`, evaluates rules and signals, and returns the findings with
+  character spans into the **original** text.
+
+Detection knows nothing of the law: it reports practices; `anjing-law` maps
+practices to legal bases.
+
+Decision (docs/design.md §4): a message is collection when a collection signal
+or an "implies collection" rule fires and no "not collection" signal or
+"blocks collection" rule fires (verification codes, bank credit notices, loan
+ads, private debts, credit-repair scams…). `legit_reminder` is reported exactly
+when the message is collection and no abusive practice was found.
+*/
+
+pub mod normalize;
+pub mod patterns;
+mod rules;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anjing_model::Practice;
+use serde::{Deserialize, Serialize};
+
+pub use normalize::Normalized;
+use rules::{CollectionEffect, Matcher, Pack, SignalEffect, TermRef};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Nothing wrong (a lawful reminder) or context only.
+    Info,
+    /// Improper, worth recording.
+    Warning,
+    /// Clearly abusive or fraudulent.
+    Serious,
+}
+
+/// Errors reading or compiling rule packs. Messages name the file, the line and the rule id.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{path}: cannot read rule files: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: TOML error: {message}")]
+    Toml { file: String, line: usize, message: String },
+    #[error("{file}:{line}: rule `{rule}`: unknown practice `{practice}`")]
+    UnknownPractice { file: String, line: usize, rule: String, practice: String },
+    #[error("{file}:{line}: rule `{rule}`: bad regex `{pattern}`: {message}")]
+    BadRegex { file: String, line: usize, rule: String, pattern: String, message: String },
+    #[error("{file}:{line}: rule `{rule}`: duplicate id (first defined at {first})")]
+    DuplicateId { file: String, line: usize, rule: String, first: String },
+    #[error("{file}:{line}: rule `{rule}`: empty pattern list or empty pattern")]
+    EmptyPattern { file: String, line: usize, rule: String },
+    #[error("{file}:{line}: rule `{rule}`: unknown group `@{group}`")]
+    UnknownGroup { file: String, line: usize, rule: String, group: String },
+    #[error("{file}:{line}: rule `{rule}`: {message}")]
+    Invalid { file: String, line: usize, rule: String, message: String },
+    #[error("the rule pack holds no rules")]
+    NoRules,
+}
+
+/// One message to classify.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Message<'a> {
+    pub text: &'a str,
+    pub sender: Option<&'a str>,
+    pub time: Option<jiff::Timestamp>,
+}
+
+impl<'a> Message<'a> {
+    /// A message with text only.
+    pub fn text(text: &'a str) -> Message<'a> {
+        Message { text, sender: None, time: None }
+    }
+}
+
+/// What detection concluded about one message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Classification {
+    pub is_collection: bool,
+    /// Sorted, de-duplicated practices of the findings (plus `legit_reminder`).
+    pub practices: Vec<Practice>,
+    pub findings: Vec<Finding>,
+}
+
+/// One finding: a practice, the rule that fired, where, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub practice: Practice,
+    /// Rule id, e.g. `threat.visit`.
+    pub rule: String,
+    /// Character offsets (Unicode scalar values) into the original text, `[start, end)`.
+    pub spans: Vec<[usize; 2]>,
+    /// Plain Chinese: what was found and why it matters, quoting the words.
+    pub explanation: String,
+    pub severity: Severity,
+}
+
+/// The rule files bundled into the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("groups.toml", include_str!("../rules/cn/groups.toml")),
+    ("collection.toml", include_str!("../rules/cn/collection.toml")),
+    ("guards.toml", include_str!("../rules/cn/guards.toml")),
+    ("third_party.toml", include_str!("../rules/cn/third_party.toml")),
+    ("threat.toml", include_str!("../rules/cn/threat.toml")),
+    ("insult.toml", include_str!("../rules/cn/insult.toml")),
+    ("fake_legal.toml", include_str!("../rules/cn/fake_legal.toml")),
+    ("impersonation.toml", include_str!("../rules/cn/impersonation.toml")),
+    ("scam.toml", include_str!("../rules/cn/scam.toml")),
+];
+
+/// Files in a rule folder that are not message rules (pattern thresholds).
+const NOT_MESSAGE_RULES: &[&str] = &["thresholds.toml"];
+
+/// Compiled rule packs.
+#[derive(Debug)]
+pub struct Detector {
+    pack: Pack,
+    version: String,
+}
+
+const LEGIT_RULE: &str = "legit.reminder";
+
+impl Detector {
+    /// The rule packs bundled into the binary (`crates/anjing-detect/rules/cn/*.toml`).
+    pub fn builtin() -> Result<Detector, RuleError> {
+        let files: Vec<(String, String)> =
+            BUILTIN.iter().map(|(n, s)| (format!("rules/cn/{n}"), s.to_string())).collect();
+        Detector::from_sources(files)
+    }
+
+    /// Rule packs from a folder of `.toml` files (for reviewers editing rules).
+    /// `thresholds.toml` (pattern thresholds) is skipped.
+    pub fn from_dir(dir: &Path) -> Result<Detector, RuleError> {
+        let io = |source| RuleError::Io { path: dir.to_path_buf(), source };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !NOT_MESSAGE_RULES.contains(&n))
+            })
+            .collect();
+        paths.sort();
+        let mut files = Vec::new();
+        for p in paths {
+            let src = std::fs::read_to_string(&p)
+                .map_err(|source| RuleError::Io { path: p.clone(), source })?;
+            files.push((rules::display_name(&p), src));
+        }
+        Detector::from_sources(files)
+    }
+
+    /// Rule packs from `(file name, contents)` pairs (names are used in error messages).
+    pub fn from_sources(files: Vec<(String, String)>) -> Result<Detector, RuleError> {
+        let pack = rules::compile(&files)?;
+        let version = pack_version(&files);
+        Ok(Detector { pack, version })
+    }
+
+    /// A short stable id of the rule set: the first 12 hex digits of the SHA-256
+    /// of the rule files (by bare file name, sorted), stored with findings.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The ids of all rules, in pack order.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        self.pack.rules.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    /// Where a rule is defined: `(file, line)`.
+    pub fn rule_location(&self, id: &str) -> Option<(&str, usize)> {
+        self.pack.rules.iter().find(|r| r.id == id).map(|r| (r.file.as_str(), r.line))
+    }
+
+    /// The ids of the signals (collection evidence, not-collection evidence, guards)
+    /// that fire on a message: for debugging rules and for the eval report.
+    pub fn fired_signals(&self, msg: &Message<'_>) -> Vec<&str> {
+        let norm = Normalized::new(msg.text);
+        let sender = msg.sender.map(normalize_sender);
+        let hits = Hits::new(&self.pack, &norm.text);
+        self.pack
+            .signals
+            .iter()
+            .filter(|s| eval_matcher(&s.matcher, &hits, &norm.text, sender.as_deref()).is_some())
+            .map(|s| s.id.as_str())
+            .collect()
+    }
+
+    /// Classifies one message.
+    pub fn classify(&self, msg: &Message<'_>) -> Classification {
+        let norm = Normalized::new(msg.text);
+        let sender = msg.sender.map(normalize_sender);
+        let hits = Hits::new(&self.pack, &norm.text);
+        let ev = |m: &Matcher| eval_matcher(m, &hits, &norm.text, sender.as_deref());
+
+        // Signals.
+        let mut is_coll_evidence = Vec::new();
+        let mut blocked = false;
+        let mut suppress_all = false;
+        let mut suppressed: BTreeSet<Practice> = BTreeSet::new();
+        for s in &self.pack.signals {
+            if let Some(spans) = ev(&s.matcher) {
+                match s.effect {
+                    Some(SignalEffect::Collection) => is_coll_evidence.extend(spans),
+                    Some(SignalEffect::NotCollection) => blocked = true,
+                    None => {}
+                }
+                suppress_all |= s.suppress_all;
+                suppressed.extend(s.suppress.iter().copied());
+            }
+        }
+        let allowed = |p: Practice| !suppress_all && !suppressed.contains(&p);
+
+        // First pass.
+        let mut raw: Vec<(usize, Practice, Vec<(usize, usize)>)> = Vec::new();
+        let mut implied = false;
+        for (ri, r) in self.pack.rules.iter().enumerate() {
+            if r.is_second_pass() {
+                continue;
+            }
+            let Some(spans) = ev(&r.matcher) else { continue };
+            let mut any = false;
+            for &p in &r.practices {
+                if allowed(p) {
+                    raw.push((ri, p, spans.clone()));
+                    any = true;
+                }
+            }
+            if any {
+                match r.collection {
+                    CollectionEffect::Implies => implied = true,
+                    CollectionEffect::Blocks => blocked = true,
+                    CollectionEffect::Neutral => {}
+                }
+            }
+        }
+        let is_collection = (implied || !is_coll_evidence.is_empty()) && !blocked;
+
+        // Second pass.
+        for (ri, r) in self.pack.rules.iter().enumerate() {
+            if !r.is_second_pass() {
+                continue;
+            }
+            if r.when_collection.is_some_and(|c| c != is_collection) {
+                continue;
+            }
+            let mut spans = Vec::new();
+            if !r.when_practices.is_empty() {
+                let found: Vec<_> =
+                    raw.iter().filter(|f| r.when_practices.contains(&f.1)).collect();
+                if found.is_empty() {
+                    continue;
+                }
+                for f in found {
+                    spans.extend(f.2.iter().copied());
+                }
+            }
+            let Some(own) = ev(&r.matcher) else { continue };
+            if !own.is_empty() {
+                spans = own;
+            }
+            for &p in &r.practices {
+                if allowed(p) {
+                    raw.push((ri, p, spans.clone()));
+                }
+            }
+        }
+
+        let mut findings: Vec<Finding> = Vec::new();
+        for (ri, p, spans) in raw {
+            let r = &self.pack.rules[ri];
+            if findings.iter().any(|f| f.practice == p && f.rule == r.id) {
+                continue;
+            }
+            let spans = to_original_spans(&norm, &spans);
+            findings.push(Finding {
+                practice: p,
+                rule: r.id.clone(),
+                explanation: render(&r.explanation, msg.text, &spans, p),
+                spans,
+                severity: r.severity,
+            });
+        }
+        if is_collection && !findings.iter().any(|f| f.practice.is_abusive()) {
+            let spans = to_original_spans(&norm, &is_coll_evidence);
+            findings.push(Finding {
+                practice: Practice::LegitReminder,
+                rule: LEGIT_RULE.to_string(),
+                explanation: render(
+                    "这是一条催还欠款的消息（{quote}），没有发现威胁、辱骂、联系第三人、虚构法律后果等不当做法。按时还款、逾期费用、上报征信、依法起诉都属于合法的提醒内容。",
+                    msg.text,
+                    &spans,
+                    Practice::LegitReminder,
+                ),
+                spans,
+                severity: Severity::Info,
+            });
+        }
+        findings.sort_by(|a, b| a.practice.cmp(&b.practice).then_with(|| a.rule.cmp(&b.rule)));
+        let practices: Vec<Practice> =
+            findings.iter().map(|f| f.practice).collect::<BTreeSet<_>>().into_iter().collect();
+        Classification { is_collection, practices, findings }
+    }
+}
+
+fn pack_version(files: &[(String, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, s)| (n.rsplit(['/', '\\']).next().unwrap_or(n), s.as_str()))
+        .collect();
+    sorted.sort();
+    let mut h = Sha256::new();
+    for (n, s) in sorted {
+        h.update(n.as_bytes());
+        h.update([0]);
+        h.update(s.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sender numbers: drop spaces and dashes and a +86/0086 prefix on mobiles.
+fn normalize_sender(s: &str) -> String {
+    let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    for p in ["+86", "0086"] {
+        if let Some(rest) = t.strip_prefix(p) {
+            return rest.to_string();
+        }
+    }
+    if t.len() == 13 && t.starts_with("86") && t[2..].starts_with('1') {
+        return t[2..].to_string();
+    }
+    t
+}
+
+/// Per-message term hits (byte ranges in the normalised text).
+struct Hits {
+    lit: Vec<Vec<(usize, usize)>>,
+    re: Vec<Vec<(usize, usize)>>,
+}
+
+impl Hits {
+    fn new(pack: &Pack, text: &str) -> Hits {
+        let mut lit = vec![Vec::new(); pack.literals.len()];
+        for m in pack.automaton.find_overlapping_iter(text) {
+            lit[m.pattern().as_usize()].push((m.start(), m.end()));
+        }
+        let mut re = vec![Vec::new(); pack.regexes.len()];
+        for i in pack.regex_set.matches(text).iter() {
+            re[i] = pack.regexes[i].find_iter(text).map(|m| (m.start(), m.end())).collect();
+        }
+        Hits { lit, re }
+    }
+
+    fn get(&self, t: TermRef) -> &[(usize, usize)] {
+        match t {
+            TermRef::Lit(i) => &self.lit[i],
+            TermRef::Re(i) => &self.re[i],
+        }
+    }
+}
+
+/// Evaluates a matcher: `None` when it does not fire, else the trigger spans
+/// (empty for a matcher without triggers).
+fn eval_matcher(
+    m: &Matcher,
+    hits: &Hits,
+    text: &str,
+    sender: Option<&str>,
+) -> Option<Vec<(usize, usize)>> {
+    if !m.sender.is_empty() && !sender.is_some_and(|s| m.sender.iter().any(|r| r.is_match(s))) {
+        return None;
+    }
+    if sender.is_some_and(|s| m.sender_excludes.iter().any(|r| r.is_match(s))) {
+        return None;
+    }
+    if m.excludes.iter().any(|&t| !hits.get(t).is_empty()) {
+        return None;
+    }
+    if !m.requires.iter().all(|g| g.iter().any(|&t| !hits.get(t).is_empty())) {
+        return None;
+    }
+    if m.triggers.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut spans: Vec<(usize, usize)> = m
+        .triggers
+        .iter()
+        .flat_map(|&t| hits.get(t).iter().copied())
+        .filter(|&(s, _)| !(m.negation && is_negated(text, s)))
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort();
+    spans.dedup();
+    Some(spans)
+}
+
+/// Multi-character negators that cancel a trigger right after them.
+const NEGATORS: &[&str] = &[
+    "不会",
+    "不得",
+    "没有",
+    "无需",
+    "不用",
+    "绝不",
+    "并不",
+    "从不",
+    "严禁",
+    "禁止",
+    "请勿",
+    "切勿",
+    "不再",
+    "从未",
+    "不曾",
+    "不可能",
+    "不能",
+    "并未",
+    "未曾",
+    "谨防",
+    "警惕",
+    "防范",
+    "拒绝",
+    "不存在",
+    "不是",
+    "不需要",
+    "不允许",
+    "杜绝",
+];
+/// Single-character negators; they must touch the trigger.
+const NEGATORS_1: &[char] = &['不', '没', '未', '勿', '无', '非'];
+/// A gap holding one of these is a condition or a dare, not a negation ("不还就上门", "别逼我们上门").
+const NOT_NEGATION_GAP: &[&str] =
+    &["就", "则", "便", "否则", "的话", "如果", "要是", "逼", "等", "让", "怪", "以为", "才", "还"];
+
+/// Whether the match starting at byte `start` is negated within its clause.
+fn is_negated(text: &str, start: usize) -> bool {
+    let before = &text[..start];
+    let clause_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| matches!(c, ',' | '。' | '!' | '?' | ';' | '\n'))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    let clause = &before[clause_start..];
+    // Only look at the last 8 characters.
+    let window_start = clause.char_indices().rev().nth(7).map(|(i, _)| i).unwrap_or(0);
+    let window = &clause[window_start..];
+    if window.chars().last().is_some_and(|c| NEGATORS_1.contains(&c)) {
+        return true;
+    }
+    for n in NEGATORS {
+        if let Some(pos) = window.rfind(n) {
+            let gap = &window[pos + n.len()..];
+            if gap.chars().count() <= 5 && !NOT_NEGATION_GAP.iter().any(|g| gap.contains(g)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Byte spans of the normalised text → merged character spans of the original.
+fn to_original_spans(norm: &Normalized, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    let mut out: Vec<[usize; 2]> = spans.iter().map(|&(s, e)| norm.original_span(s, e)).collect();
+    out.sort();
+    let mut merged: Vec<[usize; 2]> = Vec::new();
+    for s in out {
+        match merged.last_mut() {
+            Some(last) if s[0] <= last[1] => last[1] = last[1].max(s[1]),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// Fills `{quote}` (the matched original words, quoted) and `{practice}`.
+fn render(template: &str, original: &str, spans: &[[usize; 2]], p: Practice) -> String {
+    let chars: Vec<char> = original.chars().collect();
+    let mut quotes: Vec<String> = Vec::new();
+    for s in spans {
+        let q: String = chars[s[0].min(chars.len())..s[1].min(chars.len())].iter().collect();
+        let q = q.trim().to_string();
+        if !q.is_empty() && !quotes.contains(&q) {
+            quotes.push(q);
+        }
+        if quotes.len() == 3 {
+            break;
+        }
+    }
+    let quote = if quotes.is_empty() {
+        "相关内容".to_string()
+    } else {
+        quotes.iter().map(|q| format!("“{q}”")).collect::<Vec<_>>().join("、")
+    };
+    template.replace("{quote}", &quote).replace("{practice}", p.name_zh())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negation_rules() {
+        let n = |s: &str, w: &str| {
+            let t = Normalized::new(s).text;
+            is_negated(&t, t.find(w).unwrap())
+        };
+        assert!(n("我们不会上门", "上门"));
+        assert!(n("我们不会安排人员上门", "上门"));
+        assert!(!n("今天不还钱就爆通讯录", "爆通讯录"));
+        assert!(!n("再不还我们就上门", "上门"));
+        assert!(!n("不要逼我们上门", "上门"));
+        assert!(n("不上门", "上门"));
+        assert!(!n("不还钱,上门", "上门"));
+    }
+
+    #[test]
+    fn sender_normalisation() {
+        assert_eq!(normalize_sender("+86 138-0013-8000"), "13800138000");
+        assert_eq!(normalize_sender("8613800138000"), "13800138000");
+        assert_eq!(normalize_sender("12368"), "12368");
+    }
+}

@@ -1,0 +1,1 @@
+//! Pattern analysis over many records (phase 2; being built).
