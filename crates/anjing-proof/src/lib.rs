@@ -32,6 +32,32 @@
 //! root, CVE-2012-2459). This is why `rs_merkle` (no prefixes, odd-node promotion, no
 //! consistency proofs) is not used here.
 //!
+//! # Example
+//!
+//! ```
+//! use anjing_proof::*;
+//!
+//! // The vault: SHA-256 of each canonical log entry is the leaf data.
+//! let entries: [&[u8]; 3] = [b"entry 0", b"entry 1", b"entry 2"];
+//! let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(&sha256(e))).collect();
+//! # fn sha256(b: &[u8]) -> [u8; 32] { use sha2::Digest; sha2::Sha256::digest(b).into() }
+//!
+//! // Sign a checkpoint of the first two entries, then of all three.
+//! let key = SigningKey::generate("anjing-case-0001")?;
+//! let old = Checkpoint::new("anjing.case/0001", 2, root(&leaves[..2]));
+//! let new = Checkpoint::new("anjing.case/0001", 3, root(&leaves));
+//! let (old_note, new_note) = (sign_checkpoint(&old, &key)?, sign_checkpoint(&new, &key)?);
+//!
+//! // A verifier with only the public key checks the notes, the growth, and one entry.
+//! let vkey = key.verifier_key();
+//! let old = verify_signed_checkpoint(&old_note, &vkey)?;
+//! let new = verify_signed_checkpoint(&new_note, &vkey)?;
+//! verify_consistency(old.size, new.size, &old.root, &new.root,
+//!                    &consistency_proof(&leaves, old.size, new.size)?)?;
+//! verify_inclusion(&leaves[1], 1, new.size, &inclusion_proof(&leaves, 1)?, &new.root)?;
+//! # Ok::<(), ProofError>(())
+//! ```
+//!
 //! # Modules
 //!
 //! * [`merkle`]: hashing, roots, inclusion and consistency proofs (generation and verification);

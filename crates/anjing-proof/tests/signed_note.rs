@@ -294,3 +294,18 @@ fn hostile_notes_do_not_panic() {
         assert!(verify_signed_checkpoint(junk, &vkey).is_err());
     }
 }
+
+proptest::proptest! {
+    /// Any valid checkpoint survives body formatting, signing and verification unchanged.
+    #[test]
+    fn checkpoint_round_trip_any(origin in "[a-z0-9./:_-]{1,40}|\\PC{1,20}", size in proptest::prelude::any::<u64>(),
+                                 root in proptest::prelude::any::<[u8; 32]>(),
+                                 ext in proptest::collection::vec("[ -~]{1,30}", 0..3)) {
+        let cp = Checkpoint { origin, size, root, extensions: ext };
+        proptest::prop_assume!(cp.validate().is_ok());
+        proptest::prop_assert_eq!(Checkpoint::parse(&cp.to_body()).unwrap(), cp.clone());
+        let key = SigningKey::from_seed("k", &root).unwrap();
+        let note = sign_checkpoint(&cp, &key).unwrap();
+        proptest::prop_assert_eq!(verify_signed_checkpoint(&note, &key.verifier_key()).unwrap(), cp);
+    }
+}
