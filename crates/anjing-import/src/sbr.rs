@@ -362,17 +362,12 @@ impl<'s> Importer<'s> {
 
     fn run<R: BufRead>(mut self, reader: R) -> Result<ImportStats, ImportError> {
         let counting = Counting::new(reader)?;
-        // quick-xml's own offsets do not count a byte-order mark `Counting` dropped.
+        // File offset where the current quick-xml reader started: its own offsets
+        // count neither a byte-order mark `Counting` dropped nor what came before a
+        // restart (see below).
         let bom = counting.pos.offset;
-        let mut xml = Reader::from_reader(counting);
-        {
-            let cfg = xml.config_mut();
-            cfg.check_end_names = false; // we check ourselves, and know what to report
-            cfg.allow_unmatched_ends = true;
-            cfg.allow_dangling_amp = true;
-            cfg.expand_empty_elements = false;
-            cfg.trim_text(false); // every byte of an event lands in `buf`: exact positions
-        }
+        let mut base = bom;
+        let mut xml = xml_reader(counting);
         let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
         loop {
             buf.clear();
@@ -412,10 +407,16 @@ impl<'s> Importer<'s> {
                 }
                 Err(XmlError::Encoding(e)) => {
                     let at = before.advanced(valid_prefix(&buf));
-                    self.encoding_error(&e.to_string(), &buf, before, at)?
+                    let flow = self.encoding_error(&e.to_string(), &buf, before, at)?;
+                    // quick-xml stops for good after such an error, although it
+                    // consumed exactly the tag or text: go on with a fresh reader.
+                    let inner = xml.into_inner();
+                    base = inner.pos.offset;
+                    xml = xml_reader(inner);
+                    flow
                 }
                 Err(e) => {
-                    let at = locate_in(before, &buf, xml.error_position() + bom);
+                    let at = locate_in(before, &buf, xml.error_position() + base);
                     // Whatever the error, if the input is used up the file was cut off.
                     let at_eof = xml.get_mut().fill_buf().is_ok_and(<[u8]>::is_empty);
                     self.fatal(&e, at, at_eof)?;
@@ -816,8 +817,7 @@ impl<'s> Importer<'s> {
                 Some(i) => (i, true),
                 None => (inner, false),
             };
-            let name_len =
-                inner.find(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n')).unwrap_or(inner.len());
+            let name_len = inner.find([' ', '\t', '\r', '\n']).unwrap_or(inner.len());
             flow = self.open(&inner[..name_len], &inner[name_len..], start, empty)?;
         }
         let recovered = is_tag && !stop;
@@ -974,6 +974,17 @@ fn kind_zh(rec: Rec) -> &'static str {
         Rec::Mms => "彩信",
         Rec::Call => "通话记录",
     }
+}
+
+fn xml_reader<R: BufRead>(counting: Counting<R>) -> Reader<Counting<R>> {
+    let mut xml = Reader::from_reader(counting);
+    let cfg = xml.config_mut();
+    cfg.check_end_names = false; // we check ourselves, and know what to report
+    cfg.allow_unmatched_ends = true;
+    cfg.allow_dangling_amp = true;
+    cfg.expand_empty_elements = false;
+    cfg.trim_text(false); // every byte of an event lands in `buf`: exact positions
+    xml
 }
 
 /// The length of the longest valid UTF-8 prefix.
