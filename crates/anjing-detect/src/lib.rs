@@ -405,6 +405,9 @@ fn eval_matcher(
         .iter()
         .flat_map(|&t| hits.get(t).iter().copied())
         .filter(|&(s, _)| !(m.negation && is_negated(text, s)))
+        .filter(|&(s, e)| {
+            !m.mask.iter().any(|&t| hits.get(t).iter().any(|&(ms, me)| ms < e && s < me))
+        })
         .collect();
     if spans.is_empty() {
         return None;

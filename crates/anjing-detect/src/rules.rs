@@ -108,6 +108,10 @@ pub struct RawMatcher {
     /// If any of these terms is present anywhere in the message, the rule does not fire.
     #[serde(default)]
     pub excludes: Vec<String>,
+    /// Trigger matches that overlap a match of one of these terms are dropped
+    /// (寄到你家 masks 到你家; 上门取件 masks 上门).
+    #[serde(default)]
+    pub mask: Vec<String>,
     /// Drop trigger matches negated just before (不会上门, 没有起诉). Default true.
     #[serde(default = "yes")]
     pub negation: bool,
@@ -152,6 +156,7 @@ pub struct Matcher {
     pub triggers: Vec<TermRef>,
     pub requires: Vec<Vec<TermRef>>,
     pub excludes: Vec<TermRef>,
+    pub mask: Vec<TermRef>,
     pub negation: bool,
     pub sender: Vec<Regex>,
     pub sender_excludes: Vec<Regex>,
@@ -405,6 +410,7 @@ impl Builder {
             triggers,
             requires,
             excludes: self.terms(&raw.excludes, ctx)?,
+            mask: self.terms(&raw.mask, ctx)?,
             negation: raw.negation,
             sender: self.sender_regexes(&raw.sender, ctx)?,
             sender_excludes: self.sender_regexes(&raw.sender_excludes, ctx)?,
