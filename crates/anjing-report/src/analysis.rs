@@ -90,18 +90,23 @@ pub(crate) fn is_contact(r: &RecordRow) -> bool {
     is_received(r) && matches!(r.kind, RecordKind::Call | RecordKind::Sms | RecordKind::Mms)
 }
 
-/// Ids of every record a counted finding names (its text record or pattern records).
-pub(crate) fn named_record_ids(findings: &[FindingRow]) -> HashSet<i64> {
+/// Ids of every record a counted finding names (its text record or pattern
+/// records); with `abusive_only`, lawful reminders are left out.
+pub(crate) fn named_record_ids(findings: &[FindingRow], abusive_only: bool) -> HashSet<i64> {
     findings
         .iter()
-        .filter(|f| f.status.counts())
+        .filter(|f| f.status.counts() && (!abusive_only || f.practice.is_abusive()))
         .flat_map(|f| f.record_id.into_iter().chain(f.record_ids.iter().copied()))
         .collect()
 }
 
 /// Normalised numbers of the records that counted findings name.
-pub(crate) fn flagged_numbers(records: &[RecordRow], findings: &[FindingRow]) -> HashSet<String> {
-    let named = named_record_ids(findings);
+pub(crate) fn flagged_numbers(
+    records: &[RecordRow],
+    findings: &[FindingRow],
+    abusive_only: bool,
+) -> HashSet<String> {
+    let named = named_record_ids(findings, abusive_only);
     records.iter().filter(|r| named.contains(&r.id)).map(|r| r.number.clone()).collect()
 }
 
@@ -142,6 +147,8 @@ pub(crate) struct Analysis<'a> {
     pub by_id: HashMap<i64, usize>,
     /// Whether record index i gets the `r{id}` anchor (first of its id).
     pub anchored: Vec<bool>,
+    /// Record ids touched by a counted abusive finding.
+    pub abusive_records: HashSet<i64>,
     /// Counted finding indices touching each record id.
     pub findings_of: HashMap<i64, Vec<usize>>,
     /// Highlight spans for each record id from counted message findings.
@@ -206,6 +213,7 @@ impl<'a> Analysis<'a> {
             }
         }
 
+        let abusive_records = named_record_ids(&input.findings, true);
         let mut kinds = BTreeMap::new();
         for r in records {
             *kinds.entry(r.kind).or_insert(0) += 1;
@@ -218,7 +226,10 @@ impl<'a> Analysis<'a> {
             })
             .count();
 
-        let flagged = flagged_numbers(records, &input.findings);
+        // Numbers with any counted finding are collection numbers; those with
+        // an abusive one are flagged.
+        let collection = flagged_numbers(records, &input.findings, false);
+        let flagged = flagged_numbers(records, &input.findings, true);
         let borrowers: HashSet<&str> =
             input.contributors.iter().filter(|c| c.is_borrower).map(|c| c.name.as_str()).collect();
 
@@ -227,7 +238,10 @@ impl<'a> Analysis<'a> {
         for (i, r) in records.iter().enumerate() {
             let received = is_received(r);
             let is_flagged = flagged.contains(&r.number);
-            if received && is_flagged && !borrowers.contains(r.contributor.as_str()) {
+            if received
+                && collection.contains(&r.number)
+                && !borrowers.contains(r.contributor.as_str())
+            {
                 reached.insert(r.contributor.as_str());
             }
             let s = numbers.entry(r.number.as_str()).or_insert_with(|| NumberStat {
@@ -281,6 +295,7 @@ impl<'a> Analysis<'a> {
         let last = records.iter().filter_map(|r| r.time).max();
 
         Analysis {
+            abusive_records,
             local,
             order,
             by_id,

@@ -230,8 +230,8 @@ pub fn demo_input() -> ReportInput {
         practice: Practice::NightContact,
         rule: "cn.pattern.night".into(),
         spans: vec![],
-        explanation:
-            "对方在晚上 10 点到早上 8 点之间联系了 5 次。夜间催收打扰休息，行业规定不允许。".into(),
+        explanation: "对方在晚上 10 点到早上 8 点之间联系了 5 次。夜间催收会打扰你和家人休息。"
+            .into(),
         legal_bases: vec![law(
             "行业催收规范（演示数据）",
             "催收应避开休息时间，不得在夜间联系。",

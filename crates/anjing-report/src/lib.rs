@@ -189,8 +189,8 @@ impl ReportInput {
     /// borrower's and relatives' private conversations stay out of a report
     /// that may be shown to others.
     pub fn retain_flagged_numbers(&mut self) {
-        let flagged = analysis::flagged_numbers(&self.records, &self.findings);
-        let named = analysis::named_record_ids(&self.findings);
+        let flagged = analysis::flagged_numbers(&self.records, &self.findings, false);
+        let named = analysis::named_record_ids(&self.findings, false);
         self.records.retain(|r| flagged.contains(r.number.as_str()) || named.contains(&r.id));
     }
 }

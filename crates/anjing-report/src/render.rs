@@ -38,16 +38,18 @@ a{color:#1a4f8b}
 .todo li{margin:.25em 0}
 figure{margin:1em 0;break-inside:avoid}
 figcaption{font-weight:bold;margin-bottom:.3em}
-svg.chart{width:100%;height:auto;display:block;max-width:720px;font-family:inherit}
+svg.chart{width:100%;height:auto;display:block;max-width:720px;min-width:600px;font-family:inherit}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.3em .4em;text-align:left;vertical-align:top}
 .scroll{overflow-x:auto}
-.mono,code{font-family:ui-monospace,SFMono-Regular,Consolas,"Liberation Mono",monospace;word-break:break-all}
+.mono,code{font-family:ui-monospace,SFMono-Regular,Consolas,"Liberation Mono",monospace}
+.mono{word-break:break-all}
 mark{background:#ffe066;color:inherit;padding:0 1px;border-bottom:2px solid #b7312c}
 .num-card,.finding,.artifact{border:1px solid #ccc;border-radius:6px;padding:.5em .8em;margin:.6em 0;break-inside:avoid}
 .num-card.flagged{border-color:#b7312c}
 .flag{display:inline-block;font-size:.8em;background:#b7312c;color:#fff;border-radius:10px;padding:0 .55em;margin-left:.3em}
 .night{display:inline-block;font-size:.8em;background:#1f2d4d;color:#fff;border-radius:10px;padding:0 .55em;margin-left:.3em}
+.tag.ok{border-color:#5a9a5a;color:#2f6b2f}
 .tag{display:inline-block;font-size:.8em;border:1px solid #b7312c;color:#b7312c;border-radius:10px;padding:0 .55em;margin:.15em .25em 0 0;text-decoration:none}
 .status{display:inline-block;font-size:.8em;border-radius:10px;padding:0 .55em;margin-left:.4em;border:1px solid #888}
 .status.confirmed{background:#e6f4e6;border-color:#5a9a5a}
@@ -56,6 +58,7 @@ mark{background:#ffe066;color:inherit;padding:0 1px;border-bottom:2px solid #b73
 .quote{background:#fff8d6;padding:0 .2em}
 .law{margin:.3em 0;padding-left:1.2em}
 .law li{margin:.35em 0}
+.flag,.night,.tag,.status,.conf{white-space:nowrap}
 .conf{font-size:.8em;background:#eef;border-radius:8px;padding:0 .5em;margin-left:.3em}
 .day{background:#f0f0f0;padding:.2em .5em;border-radius:4px;break-after:avoid}
 ol.records{padding:0;margin:0}
@@ -69,6 +72,7 @@ footer{margin-top:2em;border-top:1px solid #ccc;padding-top:.5em}
 @page{size:A4;margin:14mm 12mm}
 @media print{
  body{max-width:none;padding:0;font-size:10.5pt}
+ svg.chart{min-width:0}
  .toc{display:none}
  a{color:inherit;text-decoration:none}
  h2,h3{break-after:avoid}
@@ -236,14 +240,19 @@ fn overview(h: &mut Html, input: &ReportInput, a: &Analysis) {
         h.raw("<p>没有识别出问题。</p>\n");
     } else {
         h.raw("<ul>");
-        for (p, n) in &a.practices {
+        for p in practice_order() {
+            let Some(n) = a.practices.get(&p) else { continue };
             h.raw("<li><a")
                 .attr("href", &format!("#p-{}", p.code()))
                 .raw(">")
                 .raw(p.name_zh())
                 .raw("</a>：")
                 .int(*n as i128)
-                .raw(" 处</li>");
+                .raw(if p.is_abusive() {
+                    " 处</li>"
+                } else {
+                    " 条（这类不算违规）</li>"
+                });
         }
         h.raw("</ul>\n");
     }
@@ -281,15 +290,21 @@ fn charts_section(h: &mut Html, input: &ReportInput, a: &Analysis) {
         h.raw("<p>没有带时间的来电或短信，画不出图。</p>\n</section>\n");
         return;
     };
-    h.raw("<figure><figcaption>").text(&title).raw("</figcaption>").append(svg).raw("</figure>\n");
+    h.raw("<figure><figcaption>")
+        .text(&title)
+        .raw("</figcaption><div class=\"scroll\">")
+        .append(svg)
+        .raw("</div></figure>\n");
     if let Some(svg) = charts::heatmap(input, a) {
-        h.raw("<figure><figcaption>一周里每个钟点收到多少次</figcaption>")
+        h.raw("<figure><figcaption>一周里每个钟点收到多少次</figcaption><div class=\"scroll\">")
             .append(svg)
-            .raw("<p class=\"muted\">颜色越深，联系越多。带底色的 22 点到早上 8 点是夜间，")
+            .raw("</div><p class=\"muted\">颜色越深，联系越多。带底色的 22 点到早上 8 点是夜间，")
             .raw("这段时间催收打扰人休息。</p></figure>\n");
     }
     if let Some(svg) = charts::top_numbers(a, 12) {
-        h.raw("<figure><figcaption>联系最多的号码</figcaption>").append(svg).raw("</figure>\n");
+        h.raw("<figure><figcaption>联系最多的号码</figcaption><div class=\"scroll\">")
+            .append(svg)
+            .raw("</div></figure>\n");
     }
     h.raw("</section>\n");
 }
@@ -328,13 +343,21 @@ fn numbers(h: &mut Html, input: &ReportInput, a: &Analysis) {
                 h.raw(" 等 ").int(variants.len() as i128).raw(" 种");
             }
         }
-        h.raw("</div><div>来电 ").int(s.calls_in as i128).raw(" 次");
+        h.raw("</div><div>");
+        let mut sep = "";
         if s.calls_in > 0 {
-            h.raw("（没接通 ").int(s.unanswered as i128).raw(" 次）");
+            h.raw("来电 ").int(s.calls_in as i128).raw(" 次");
+            if s.unanswered > 0 {
+                h.raw("（没接通 ").int(s.unanswered as i128).raw(" 次）");
+            }
+            sep = "，";
         }
-        h.raw("，短信/彩信 ").int(s.messages_in as i128).raw(" 条");
+        if s.messages_in > 0 {
+            h.raw(sep).raw("短信/彩信 ").int(s.messages_in as i128).raw(" 条");
+            sep = "，";
+        }
         if s.other_in > 0 {
-            h.raw("，其他 ").int(s.other_in as i128).raw(" 条");
+            h.raw(sep).raw("其他记录 ").int(s.other_in as i128).raw(" 条");
         }
         if s.night > 0 {
             h.raw("，其中夜间 ").int(s.night as i128).raw(" 次");
@@ -454,6 +477,14 @@ fn finding(h: &mut Html, input: &ReportInput, a: &Analysis, fi: usize, f: &Findi
     h.raw("</article>\n");
 }
 
+/// Abusive practices first (message, then pattern), the lawful reminder last.
+fn practice_order() -> impl Iterator<Item = Practice> {
+    Practice::ALL
+        .into_iter()
+        .filter(|p| p.is_abusive())
+        .chain(std::iter::once(Practice::LegitReminder))
+}
+
 fn spans_of(f: &FindingRow) -> Vec<(usize, usize, Practice)> {
     f.spans.iter().map(|s| (s[0], s[1], f.practice)).collect()
 }
@@ -467,7 +498,7 @@ fn findings(h: &mut Html, input: &ReportInput, a: &Analysis) {
         h.raw("<p>系统按规则认出了下面这些做法。每一条都写明了原话、规则和可能涉及的法律规定，")
             .raw("点“记录”可以跳到时间线里的原始记录。请你核对：认错了的可以标记为不对。</p>\n");
     }
-    for p in Practice::ALL {
+    for p in practice_order() {
         let list: Vec<(usize, &FindingRow)> = input
             .findings
             .iter()
@@ -483,7 +514,11 @@ fn findings(h: &mut Html, input: &ReportInput, a: &Analysis) {
             .raw(p.name_zh())
             .raw("（")
             .int(list.len() as i128)
-            .raw(" 处）</h3>\n");
+            .raw(if p.is_abusive() {
+                " 处）</h3>\n"
+            } else {
+                " 条，这类不算违规）</h3>\n"
+            });
         for (fi, f) in list {
             finding(h, input, a, fi, f);
         }
@@ -505,6 +540,10 @@ fn timeline(h: &mut Html, input: &ReportInput, a: &Analysis) {
         .int(input.records.len() as i128)
         .raw(" 条记录（北京时间）。<mark>黄色底</mark>的字是让系统认出问题的原话，")
         .raw("后面的红框写着问题类型，点它可以看说明和法律规定。</p>\n");
+    let mut per_day: std::collections::HashMap<Option<i64>, usize> = Default::default();
+    for l in &a.local {
+        *per_day.entry(l.map(|l| l.day)).or_insert(0) += 1;
+    }
     let mut current: Option<Option<i64>> = None;
     let mut open = false;
     for &i in &a.order {
@@ -517,7 +556,7 @@ fn timeline(h: &mut Html, input: &ReportInput, a: &Analysis) {
             }
             current = Some(day);
             open = true;
-            let count = a.order.iter().filter(|&&j| a.local[j].map(|l| l.day) == day).count();
+            let count = per_day.get(&day).copied().unwrap_or(0);
             h.raw("<h3 class=\"day\">");
             match local {
                 Some(l) => h.text(&day_heading(&l)),
@@ -552,7 +591,8 @@ fn record_item(
     } else {
         &[]
     };
-    h.raw(if fids.is_empty() { "<li class=\"rec\"" } else { "<li class=\"rec flagged\"" });
+    let abusive = a.anchored[i] && a.abusive_records.contains(&r.id);
+    h.raw(if abusive { "<li class=\"rec flagged\"" } else { "<li class=\"rec\"" });
     if a.anchored[i] {
         h.id_attr("r", r.id);
     }
@@ -598,7 +638,7 @@ fn record_item(
         h.raw("<div>");
         for &fi in fids {
             let f = &input.findings[fi];
-            h.raw("<a class=\"tag\"")
+            h.raw(if f.practice.is_abusive() { "<a class=\"tag\"" } else { "<a class=\"tag ok\"" })
                 .href_anchor("f", fi as i64)
                 .raw(">")
                 .raw(f.practice.name_zh())
@@ -656,11 +696,13 @@ fn integrity(h: &mut Html, input: &ReportInput) {
         if let Some(t) = art.imported_at {
             h.raw("　导入时间：").text(&dt(t));
         }
-        h.raw("</div><div>SHA-256：<code>").text(&art.sha256).raw("</code></div></div>\n");
+        h.raw("</div><div>SHA-256：<code class=\"mono\">")
+            .text(&art.sha256)
+            .raw("</code></div></div>\n");
     }
     h.raw("<p><b>案件日志最新一条的指纹：</b>");
     match &input.log_head {
-        Some(head) => h.raw("<code>").text(head).raw("</code>"),
+        Some(head) => h.raw("<code class=\"mono\">").text(head).raw("</code>"),
         None => h.raw("（没有日志）"),
     };
     h.raw("</p>\n<p>每次导入、确认或否定都会记进案件日志，每一条都连着上一条的指纹，")
