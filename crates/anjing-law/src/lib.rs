@@ -16,11 +16,16 @@ reads evidence and never renders documents. Everything is pure data and pure fun
 occurs verbatim in the reference.
 */
 
+mod advise;
 mod article;
 mod error;
 mod library;
 pub mod wording;
 
+pub use advise::{
+    Avoid, CaseFacts, Channel, Guidance, Guide, Have, LenderType, Plan, Requirement, Step, advise,
+    first_steps, limitation_notes, sms_report_12321,
+};
 pub use article::{Area, Article, Confidence};
 pub use error::LawError;
 pub use library::{Basis, Library, MappingEntry};

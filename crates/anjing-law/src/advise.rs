@@ -1,0 +1,821 @@
+//! Channels and routing: where a person can complain or report, in what order, and what each
+//! place asks for. Pure functions over [`CaseFacts`]; the CLI stores the facts.
+//!
+//! The channel facts, the reasons and the first steps are data (`law/cn/channels.toml`,
+//! `law/cn/guidance.toml`); the order is the reference's routing by lender type
+//! (legal-cn.md §8, "按放贷主体选路由"), adjusted by what was found.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use anjing_model::Practice;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::article::Confidence;
+use crate::error::LawError;
+use crate::library::Library;
+use crate::wording;
+
+const CHANNELS_FILE: &str = "law/cn/channels.toml";
+const CHANNELS_TOML: &str = include_str!("../law/cn/channels.toml");
+const GUIDANCE_FILE: &str = "law/cn/guidance.toml";
+const GUIDANCE_TOML: &str = include_str!("../law/cn/guidance.toml");
+
+/// Who lent the money: this decides which regulator, if any, can hear a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LenderType {
+    /// A bank, including credit cards (regulated by 国家金融监督管理总局).
+    BankOrCreditCard,
+    /// A consumer-finance company (消费金融公司, regulated by 国家金融监督管理总局).
+    ConsumerFinance,
+    /// A small-loan company, including online small loans (小贷/网络小贷, local regulators).
+    MicroLoan,
+    /// No licence, or not known yet.
+    #[default]
+    UnlicensedOrUnknown,
+}
+
+impl LenderType {
+    /// A short name for people.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            LenderType::BankOrCreditCard => "银行或信用卡",
+            LenderType::ConsumerFinance => "消费金融公司",
+            LenderType::MicroLoan => "小额贷款公司（含网络小贷）",
+            LenderType::UnlicensedOrUnknown => "无牌放贷或尚不清楚",
+        }
+    }
+}
+
+/// What the case knows about itself. Everything is optional: `advise` says what is missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseFacts {
+    /// Who lent the money.
+    pub lender_type: LenderType,
+    /// The lender's full registered name (涉事机构全称), if known.
+    pub lender_name: Option<String>,
+    /// The lending App's name, if any.
+    pub app_name: Option<String>,
+    /// The App demanded access to the contact list (强制索取通讯录).
+    pub demanded_contacts_access: bool,
+    /// Relatives, friends or colleagues were contacted (as told by the person).
+    pub contacted_third_parties: bool,
+    /// Threats were received (as told by the person).
+    pub threats: bool,
+    /// Signs of a scam: money into a personal account, codes asked for, fake officials.
+    pub scam_signs: bool,
+    /// The person's own name, for channels that want a real name.
+    pub reporter_name: Option<String>,
+    /// The person's own phone number or other contact.
+    pub reporter_phone: Option<String>,
+    /// The collectors' numbers seen in the evidence.
+    pub collector_numbers: Vec<String>,
+    /// How many evidence records the case holds.
+    pub evidence_count: usize,
+    /// The date of the earliest harassing event (Asia/Shanghai), for deadline warnings.
+    pub first_event: Option<Date>,
+    /// Today's date (Asia/Shanghai), for deadline warnings. Passed in to keep this pure.
+    pub as_of: Option<Date>,
+}
+
+/// A place to complain or report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Stable id: `lender`, `12378`, `local-regulator`, `nifa`, `12321`, `12377`, `police`,
+    /// `court-injunction`, `court-civil`, `court-private-prosecution`.
+    pub id: String,
+    /// A short name, e.g. `12378`.
+    pub short_zh: String,
+    /// The full name.
+    pub name_zh: String,
+    /// What it handles.
+    pub handles_zh: String,
+    /// How to use it, one line per point.
+    pub how_zh: Vec<String>,
+    /// Requirement keys (see [`Requirement`]).
+    pub asks: Vec<String>,
+    /// How sure the reference is of these facts; `None`: general advice, no outside fact.
+    /// A VERIFIED-2 channel is shown with [`Confidence::label_zh`] (据公开报道).
+    pub confidence: Option<Confidence>,
+    /// Where the facts come from.
+    pub source: Option<String>,
+    /// Library article ids that `how_zh` relies on.
+    #[serde(default)]
+    pub articles: Vec<String>,
+}
+
+/// Whether the case already has what a channel asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "value")]
+pub enum Have {
+    /// The case has it (the value, or a count).
+    Filled(String),
+    /// The case could hold it but does not yet.
+    Missing,
+    /// Something the person prepares outside the program.
+    Prepare,
+}
+
+/// One thing a channel asks for, with the case's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    /// Stable key, e.g. `lender_name`.
+    pub key: String,
+    /// What it is, e.g. `涉事机构全称`.
+    pub label_zh: String,
+    /// Whether the case has it.
+    pub status: Have,
+    /// How a missing value is described, e.g. `尚未填写`.
+    pub missing_zh: String,
+}
+
+impl Requirement {
+    /// One line for people, e.g. `涉事机构全称：尚未填写`.
+    pub fn line_zh(&self) -> String {
+        match &self.status {
+            Have::Filled(v) => format!("{}：已有（{v}）", self.label_zh),
+            Have::Missing => format!("{}：{}", self.label_zh, self.missing_zh),
+            Have::Prepare => format!("{}：请自行准备", self.label_zh),
+        }
+    }
+}
+
+/// One step of a plan: a channel, why, and what it asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The channel's id.
+    pub channel_id: String,
+    /// The channel's short name.
+    pub short_zh: String,
+    /// The channel's full name.
+    pub name_zh: String,
+    /// Why this step, for this case.
+    pub why_zh: String,
+    /// How to use the channel.
+    pub how_zh: Vec<String>,
+    /// What it asks for, and whether the case has it.
+    pub asks: Vec<Requirement>,
+    /// How sure the reference is of the channel facts.
+    pub confidence: Option<Confidence>,
+}
+
+impl Step {
+    /// What the case still lacks for this step, e.g. `12378 需要涉事机构全称：尚未填写`.
+    pub fn lacking_zh(&self) -> Vec<String> {
+        self.asks
+            .iter()
+            .filter(|r| r.status == Have::Missing)
+            .map(|r| format!("{} 需要{}：{}", self.short_zh, r.label_zh, r.missing_zh))
+            .collect()
+    }
+}
+
+/// A piece of guidance: a first step or a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guidance {
+    /// A short title.
+    pub title_zh: String,
+    /// The advice.
+    pub detail_zh: String,
+    /// Library article ids it relies on.
+    #[serde(default)]
+    pub articles: Vec<String>,
+}
+
+/// A place people are often sent that is not the right first choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Avoid {
+    /// The place.
+    pub name_zh: String,
+    /// Why not.
+    pub why_zh: String,
+}
+
+/// What to do, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// The steps, in the order to take them.
+    pub steps: Vec<Step>,
+    /// Deadlines and cautions for this case.
+    pub notes_zh: Vec<String>,
+    /// Places not to start with.
+    pub avoid: Vec<Avoid>,
+}
+
+impl Plan {
+    /// The channel ids in order (handy for tests and summaries).
+    pub fn channel_ids(&self) -> Vec<&str> {
+        self.steps.iter().map(|s| s.channel_id.as_str()).collect()
+    }
+
+    /// Everything the case still lacks, over all steps.
+    pub fn lacking_zh(&self) -> Vec<String> {
+        self.steps.iter().flat_map(Step::lacking_zh).collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequirementDoc {
+    label_zh: String,
+    fact: Option<Fact>,
+    missing_zh: Option<String>,
+}
+
+/// Which case fact answers a requirement.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Fact {
+    LenderName,
+    AppName,
+    AppViolation,
+    ReporterName,
+    ReporterPhone,
+    CollectorNumbers,
+    Evidence,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChannelsFile {
+    channel: Vec<Channel>,
+    requirement: HashMap<String, RequirementDoc>,
+    reason: HashMap<String, String>,
+    avoid: Vec<Avoid>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuidanceFile {
+    first_step: Vec<Guidance>,
+    limitation: Vec<Guidance>,
+}
+
+/// Channel ids and reason keys the routing below uses; checked against the data at load.
+const USED_CHANNELS: [&str; 10] = [
+    "lender",
+    "12378",
+    "local-regulator",
+    "nifa",
+    "12321",
+    "12377",
+    "police",
+    "court-injunction",
+    "court-civil",
+    "court-private-prosecution",
+];
+const USED_REASONS: [&str; 12] = [
+    "lender",
+    "regulator_licensed",
+    "regulator_local",
+    "nifa",
+    "police_harassment",
+    "police_illegal_debt",
+    "police_scam",
+    "app_contacts",
+    "numbers",
+    "court_injunction",
+    "court_civil",
+    "court_private_prosecution",
+];
+
+/// Channels, requirements, reasons and guidance, loaded from the embedded data.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    channels: Vec<Channel>,
+    requirements: HashMap<String, RequirementDoc>,
+    reasons: HashMap<String, String>,
+    avoid: Vec<Avoid>,
+    first_steps: Vec<Guidance>,
+    limitations: Vec<Guidance>,
+}
+
+impl Guide {
+    /// Loads and checks `law/cn/channels.toml` and `law/cn/guidance.toml` against `library`.
+    pub fn builtin(library: &Library) -> Result<Guide, LawError> {
+        let ch: ChannelsFile = toml::from_str(CHANNELS_TOML)
+            .map_err(|e| LawError::Parse { file: CHANNELS_FILE, source: Box::new(e) })?;
+        let gd: GuidanceFile = toml::from_str(GUIDANCE_TOML)
+            .map_err(|e| LawError::Parse { file: GUIDANCE_FILE, source: Box::new(e) })?;
+        let guide = Guide {
+            channels: ch.channel,
+            requirements: ch.requirement,
+            reasons: ch.reason,
+            avoid: ch.avoid,
+            first_steps: gd.first_step,
+            limitations: gd.limitation,
+        };
+        guide.check(library)?;
+        Ok(guide)
+    }
+
+    fn check(&self, library: &Library) -> Result<(), LawError> {
+        let bad = |file, message: String| Err(LawError::Invalid { file, message });
+        for id in USED_CHANNELS {
+            if self.channel(id).is_none() {
+                return bad(CHANNELS_FILE, format!("channel {id} is missing"));
+            }
+        }
+        for key in USED_REASONS {
+            if !self.reasons.contains_key(key) {
+                return bad(CHANNELS_FILE, format!("reason {key} is missing"));
+            }
+        }
+        for c in &self.channels {
+            for key in &c.asks {
+                if !self.requirements.contains_key(key) {
+                    return bad(
+                        CHANNELS_FILE,
+                        format!("channel {}: unknown requirement {key}", c.id),
+                    );
+                }
+            }
+            for id in &c.articles {
+                if library.article(id).is_none() {
+                    return bad(CHANNELS_FILE, format!("channel {}: unknown article {id}", c.id));
+                }
+            }
+            if c.confidence == Some(Confidence::Unverified) {
+                return bad(CHANNELS_FILE, format!("channel {}: UNVERIFIED facts", c.id));
+            }
+        }
+        for g in self.first_steps.iter().chain(&self.limitations) {
+            for id in &g.articles {
+                if library.article(id).is_none() {
+                    return bad(GUIDANCE_FILE, format!("{}: unknown article {id}", g.title_zh));
+                }
+            }
+        }
+        for s in self.all_text() {
+            if wording::names_defunct_regulator_as_current(s) || wording::overstates(s) {
+                return bad(CHANNELS_FILE, format!("wording: {s}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every user-facing string in the channel and guidance data.
+    pub fn all_text(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.channels {
+            out.extend([c.short_zh.as_str(), c.name_zh.as_str(), c.handles_zh.as_str()]);
+            out.extend(c.how_zh.iter().map(String::as_str));
+        }
+        out.extend(self.requirements.values().map(|r| r.label_zh.as_str()));
+        out.extend(self.reasons.values().map(String::as_str));
+        for a in &self.avoid {
+            out.extend([a.name_zh.as_str(), a.why_zh.as_str()]);
+        }
+        for g in self.first_steps.iter().chain(&self.limitations) {
+            out.extend([g.title_zh.as_str(), g.detail_zh.as_str()]);
+        }
+        out
+    }
+
+    /// The channel with this id.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// Every channel.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+
+    /// What to do first, before any complaint.
+    pub fn first_steps(&self) -> &[Guidance] {
+        &self.first_steps
+    }
+
+    /// Deadlines that matter (治安 6 months, civil limitation periods…).
+    pub fn limitations(&self) -> &[Guidance] {
+        &self.limitations
+    }
+
+    /// The plan for a case: which channels, in which order, why, and what is still missing.
+    ///
+    /// `practices_found` gives each practice detection found with its count; a count of 0
+    /// means not found. Order follows the reference's routing by lender type: licensed
+    /// lenders (bank, consumer finance) → lender complaint, 12378, then police and court;
+    /// small-loan companies → lender, local regulator, 互金协会, police, court; unlicensed or
+    /// unknown → police first, then court, never 12378. A suspected scam puts the police first
+    /// whatever the lender. App contact-list demands add 12377 and 12321.
+    pub fn advise(&self, facts: &CaseFacts, practices_found: &[(Practice, usize)]) -> Plan {
+        let found = |p: Practice| practices_found.iter().any(|&(q, n)| q == p && n > 0);
+        let threats = facts.threats || found(Practice::Threat);
+        let third_party = facts.contacted_third_parties
+            || found(Practice::ThirdPartyContact)
+            || found(Practice::ThirdPartyReach)
+            || found(Practice::Disclosure);
+        let insult = found(Practice::Insult);
+        let official = found(Practice::Impersonation) || found(Practice::FakeLegal);
+        let harassment = found(Practice::NightContact)
+            || found(Practice::Flooding)
+            || found(Practice::NumberRotation);
+        let scam = facts.scam_signs || found(Practice::Scam);
+        let abuse = threats || third_party || insult || official || harassment;
+
+        let mut plan = PlanBuilder { guide: self, facts, steps: Vec::new() };
+        if scam {
+            plan.push("police", "police_scam");
+        }
+        if abuse || facts.demanded_contacts_access {
+            match facts.lender_type {
+                LenderType::BankOrCreditCard | LenderType::ConsumerFinance => {
+                    plan.push("lender", "lender");
+                    plan.push("12378", "regulator_licensed");
+                }
+                LenderType::MicroLoan => {
+                    plan.push("lender", "lender");
+                    plan.push("local-regulator", "regulator_local");
+                    plan.push("nifa", "nifa");
+                }
+                LenderType::UnlicensedOrUnknown if abuse => {
+                    plan.push("police", "police_illegal_debt");
+                }
+                LenderType::UnlicensedOrUnknown => {}
+            }
+        }
+        if facts.demanded_contacts_access {
+            plan.push("12377", "app_contacts");
+            plan.push("12321", "app_contacts");
+        }
+        let message_abuse = threats || insult || official || harassment || third_party;
+        if message_abuse {
+            plan.push("12321", "numbers");
+        }
+        if abuse {
+            plan.push("police", "police_harassment");
+        }
+        if abuse {
+            if threats || third_party || insult || harassment {
+                plan.push("court-injunction", "court_injunction");
+            }
+            plan.push("court-civil", "court_civil");
+            if insult {
+                plan.push("court-private-prosecution", "court_private_prosecution");
+            }
+        }
+        let mut steps = plan.steps;
+        if let Some(police) = steps.iter_mut().find(|s| s.channel_id == "police") {
+            let summary = found_summary(practices_found);
+            if !summary.is_empty() {
+                police.why_zh.push_str(&format!("本案已发现：{summary}。"));
+            }
+        }
+        Plan { steps, notes_zh: self.notes(facts, abuse || scam), avoid: self.avoid.clone() }
+    }
+
+    fn notes(&self, facts: &CaseFacts, anything: bool) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !anything {
+            notes.push(
+                "目前没有发现违规催收的记录。请继续保存短信、通话记录和录音；如出现威胁、辱骂、联系亲友等情况，再按本计划投诉或报警。"
+                    .to_string(),
+            );
+        }
+        if let (Some(first), Some(today)) = (facts.first_event, facts.as_of) {
+            let six = first.checked_add(6.months()).ok();
+            let five = first.checked_add(5.months()).ok();
+            if six.is_some_and(|d| d <= today) {
+                notes.push(format!(
+                    "最早的记录（{first}）距今已超过六个月：其中较早的行为如果没有被公安机关发现，可能不再处罚；仍在继续的骚扰可以报警，请尽快。"
+                ));
+            } else if five.is_some_and(|d| d <= today) {
+                notes.push(format!(
+                    "最早的记录（{first}）距今快满六个月：违反治安管理的行为六个月以内没有被公安机关发现的，不再处罚。请尽快报警。"
+                ));
+            }
+        }
+        match facts.lender_type {
+            LenderType::UnlicensedOrUnknown => notes.push(
+                "如果能在借款合同、App或放款记录中查到放贷机构全称，并确认是银行、消费金融公司或小额贷款公司，可以改按持牌机构的路径向监管部门投诉。"
+                    .to_string(),
+            ),
+            LenderType::BankOrCreditCard | LenderType::ConsumerFinance => notes.push(
+                "据公开报道，中国银行业协会2026年1月30日发布的行业自律指引对催收时段（晚22:00至次日早8:00）、频次和联系第三人有明确要求，投诉时可以引用；违反的是行业自律指引，不能说成违法。"
+                    .to_string(),
+            ),
+            LenderType::MicroLoan => {}
+        }
+        notes.extend(self.limitations.iter().map(|g| format!("{}：{}", g.title_zh, g.detail_zh)));
+        notes
+    }
+}
+
+struct PlanBuilder<'a> {
+    guide: &'a Guide,
+    facts: &'a CaseFacts,
+    steps: Vec<Step>,
+}
+
+impl PlanBuilder<'_> {
+    /// Adds a step, or a further reason to the step already there for that channel.
+    fn push(&mut self, channel_id: &str, reason: &str) {
+        let why = self.guide.reasons.get(reason).cloned().unwrap_or_default();
+        if let Some(step) = self.steps.iter_mut().find(|s| s.channel_id == channel_id) {
+            if !step.why_zh.contains(&why) {
+                step.why_zh.push_str(&why);
+            }
+            return;
+        }
+        let Some(c) = self.guide.channel(channel_id) else { return };
+        let asks = c.asks.iter().filter_map(|key| self.requirement(key)).collect();
+        self.steps.push(Step {
+            channel_id: c.id.clone(),
+            short_zh: c.short_zh.clone(),
+            name_zh: c.name_zh.clone(),
+            why_zh: why,
+            how_zh: c.how_zh.clone(),
+            asks,
+            confidence: c.confidence,
+        });
+    }
+
+    fn requirement(&self, key: &str) -> Option<Requirement> {
+        let doc = self.guide.requirements.get(key)?;
+        let f = self.facts;
+        let text = |v: &Option<String>| match v.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => Have::Filled(s.to_string()),
+            _ => Have::Missing,
+        };
+        let status = match doc.fact {
+            None => Have::Prepare,
+            Some(Fact::LenderName) => text(&f.lender_name),
+            Some(Fact::AppName) => text(&f.app_name),
+            Some(Fact::ReporterName) => text(&f.reporter_name),
+            Some(Fact::ReporterPhone) => text(&f.reporter_phone),
+            Some(Fact::AppViolation) if f.demanded_contacts_access => {
+                Have::Filled("强制索取通讯录".into())
+            }
+            Some(Fact::AppViolation) => Have::Prepare,
+            Some(Fact::CollectorNumbers) if f.collector_numbers.is_empty() => Have::Missing,
+            Some(Fact::CollectorNumbers) => {
+                Have::Filled(format!("{}个号码", f.collector_numbers.len()))
+            }
+            Some(Fact::Evidence) if f.evidence_count == 0 => Have::Missing,
+            Some(Fact::Evidence) => Have::Filled(format!("已有{}条记录", f.evidence_count)),
+        };
+        let missing_zh = doc.missing_zh.clone().unwrap_or_else(|| match doc.fact {
+            Some(Fact::Evidence | Fact::CollectorNumbers) => "尚未导入".to_string(),
+            _ => "尚未填写".to_string(),
+        });
+        Some(Requirement {
+            key: key.to_string(),
+            label_zh: doc.label_zh.clone(),
+            status,
+            missing_zh,
+        })
+    }
+}
+
+/// `威胁恐吓（3）、联系第三人（12）` for the abusive practices found, in display order.
+fn found_summary(practices_found: &[(Practice, usize)]) -> String {
+    Practice::ALL
+        .into_iter()
+        .filter(|p| p.is_abusive())
+        .filter_map(|p| {
+            let n: usize = practices_found.iter().filter(|(q, _)| *q == p).map(|(_, n)| n).sum();
+            (n > 0).then(|| format!("{}（{n}）", p.name_zh()))
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The text of an SMS report to 12321: `被举报号码*原短信内容` (legal-cn.md §8, VERIFIED-2).
+/// Send it to 12321 from the phone that received the message.
+pub fn sms_report_12321(number: &str, original_text: &str) -> String {
+    format!("{}*{}", number.trim(), original_text)
+}
+
+fn builtin_guide() -> &'static Guide {
+    static GUIDE: OnceLock<Guide> = OnceLock::new();
+    GUIDE.get_or_init(|| {
+        // The embedded data is checked by this crate's tests; failing here means a data file
+        // was edited without running them.
+        let library = Library::builtin().expect("built-in law data is valid (see crate tests)");
+        Guide::builtin(&library).expect("built-in channel data is valid (see crate tests)")
+    })
+}
+
+/// The plan for a case, from the built-in data. See [`Guide::advise`].
+pub fn advise(facts: &CaseFacts, practices_found: &[(Practice, usize)]) -> Plan {
+    builtin_guide().advise(facts, practices_found)
+}
+
+/// What to do first: don't pay in panic, keep evidence, tell contacts, never give codes,
+/// report early.
+pub fn first_steps() -> &'static [Guidance] {
+    builtin_guide().first_steps()
+}
+
+/// Deadlines that matter: 治安 offences not discovered within six months are not punished;
+/// the 2026-01-01 version switch; civil limitation periods.
+pub fn limitation_notes() -> &'static [Guidance] {
+    builtin_guide().limitations()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(lender_type: LenderType) -> CaseFacts {
+        CaseFacts { lender_type, ..CaseFacts::default() }
+    }
+
+    const HARASSED: [(Practice, usize); 3] =
+        [(Practice::ThirdPartyContact, 12), (Practice::Threat, 3), (Practice::LegitReminder, 5)];
+
+    fn pos(plan: &Plan, id: &str) -> usize {
+        plan.channel_ids().iter().position(|c| *c == id).unwrap_or_else(|| {
+            panic!("{id} not in {:?}", plan.channel_ids());
+        })
+    }
+
+    #[test]
+    fn builtin_guide_loads_and_checks() {
+        let lib = Library::builtin().unwrap();
+        let g = Guide::builtin(&lib).unwrap();
+        assert_eq!(g.channels().len(), USED_CHANNELS.len());
+        assert!(!first_steps().is_empty() && !limitation_notes().is_empty());
+    }
+
+    #[test]
+    fn licensed_lenders_go_lender_then_12378_then_police_then_court() {
+        for t in [LenderType::BankOrCreditCard, LenderType::ConsumerFinance] {
+            let plan = advise(&facts(t), &HARASSED);
+            let ids = plan.channel_ids();
+            assert_eq!(ids[0], "lender", "{ids:?}");
+            assert_eq!(ids[1], "12378", "{ids:?}");
+            assert!(pos(&plan, "12378") < pos(&plan, "police"));
+            assert!(pos(&plan, "police") < pos(&plan, "court-civil"));
+            assert!(!ids.contains(&"local-regulator") && !ids.contains(&"nifa"));
+            assert_eq!(*ids.last().unwrap(), "court-civil");
+        }
+    }
+
+    #[test]
+    fn small_loan_companies_go_to_the_local_regulator_and_nifa_not_12378() {
+        let plan = advise(&facts(LenderType::MicroLoan), &HARASSED);
+        let ids = plan.channel_ids();
+        assert_eq!(&ids[..3], ["lender", "local-regulator", "nifa"], "{ids:?}");
+        assert!(!ids.contains(&"12378"));
+        assert!(pos(&plan, "nifa") < pos(&plan, "police"));
+        assert!(pos(&plan, "police") < pos(&plan, "court-civil"));
+    }
+
+    #[test]
+    fn unlicensed_lenders_go_to_the_police_first_and_never_to_12378() {
+        let plan = advise(&facts(LenderType::UnlicensedOrUnknown), &HARASSED);
+        let ids = plan.channel_ids();
+        assert_eq!(ids[0], "police", "{ids:?}");
+        assert!(!ids.contains(&"12378") && !ids.contains(&"lender"), "{ids:?}");
+        let police = &plan.steps[0];
+        assert!(police.why_zh.contains("催收非法债务罪"), "{}", police.why_zh);
+        assert!(police.why_zh.contains("情节严重"));
+        assert!(police.why_zh.contains("威胁恐吓（3）"), "{}", police.why_zh);
+        // Police appears once even though two reasons put it in the plan.
+        assert_eq!(ids.iter().filter(|c| **c == "police").count(), 1);
+    }
+
+    #[test]
+    fn a_scam_puts_the_police_first_whatever_the_lender() {
+        let f = CaseFacts { scam_signs: true, ..facts(LenderType::BankOrCreditCard) };
+        let plan = advise(&f, &HARASSED);
+        assert_eq!(plan.channel_ids()[0], "police");
+        assert!(plan.steps[0].why_zh.contains("诈骗"));
+        assert!(plan.channel_ids().contains(&"12378"));
+    }
+
+    #[test]
+    fn contact_list_demands_add_12377_and_12321() {
+        let f = CaseFacts {
+            demanded_contacts_access: true,
+            app_name: Some("某某借".into()),
+            ..facts(LenderType::MicroLoan)
+        };
+        let plan = advise(&f, &[]);
+        let ids = plan.channel_ids();
+        assert!(ids.contains(&"12377") && ids.contains(&"12321"), "{ids:?}");
+        let s12377 = &plan.steps[pos(&plan, "12377")];
+        assert!(s12377.lacking_zh().is_empty(), "{:?}", s12377.lacking_zh());
+        // No abuse was found, so no police and no court.
+        assert!(!ids.contains(&"police") && !ids.contains(&"court-civil"), "{ids:?}");
+    }
+
+    #[test]
+    fn plan_says_what_the_case_still_lacks() {
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &HARASSED);
+        let lacking = plan.lacking_zh();
+        assert!(lacking.contains(&"12378 需要涉事机构全称：尚未填写".to_string()), "{lacking:?}");
+        let f = CaseFacts {
+            lender_name: Some("某某消费金融有限公司".into()),
+            reporter_name: Some("张三".into()),
+            reporter_phone: Some("13800000000".into()),
+            evidence_count: 42,
+            ..facts(LenderType::ConsumerFinance)
+        };
+        let plan = advise(&f, &HARASSED);
+        let step = &plan.steps[pos(&plan, "12378")];
+        assert!(step.lacking_zh().is_empty(), "{:?}", step.lacking_zh());
+        let lines: Vec<String> = step.asks.iter().map(Requirement::line_zh).collect();
+        assert!(lines.contains(&"涉事机构全称：已有（某某消费金融有限公司）".to_string()));
+        assert!(lines.contains(&"事情经过：请自行准备".to_string()), "{lines:?}");
+    }
+
+    #[test]
+    fn nothing_abusive_means_no_complaint_steps() {
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::LegitReminder, 9)]);
+        assert!(plan.steps.is_empty(), "{:?}", plan.channel_ids());
+        assert!(plan.notes_zh[0].contains("没有发现违规催收"));
+        // Counts of zero are "not found".
+        let plan = advise(&facts(LenderType::MicroLoan), &[(Practice::Threat, 0)]);
+        assert!(plan.steps.is_empty());
+    }
+
+    #[test]
+    fn insults_add_private_prosecution_and_harassment_adds_an_injunction() {
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::Insult, 2)]);
+        let ids = plan.channel_ids();
+        assert!(ids.contains(&"court-private-prosecution") && ids.contains(&"court-injunction"));
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::FakeLegal, 1)]);
+        assert!(!plan.channel_ids().contains(&"court-injunction"));
+        assert!(plan.channel_ids().contains(&"police"));
+    }
+
+    #[test]
+    fn limitation_notes_warn_about_six_months() {
+        use jiff::civil::date;
+        assert!(limitation_notes().iter().any(|g| g.detail_zh.contains("六个月")));
+        let f = CaseFacts {
+            first_event: Some(date(2025, 9, 1)),
+            as_of: Some(date(2026, 3, 2)),
+            ..facts(LenderType::BankOrCreditCard)
+        };
+        let plan = advise(&f, &HARASSED);
+        assert!(plan.notes_zh.iter().any(|n| n.contains("已超过六个月")), "{:?}", plan.notes_zh);
+        let f = CaseFacts { as_of: Some(date(2026, 2, 2)), ..f };
+        let plan = advise(&f, &HARASSED);
+        assert!(plan.notes_zh.iter().any(|n| n.contains("快满六个月")), "{:?}", plan.notes_zh);
+        let f = CaseFacts { as_of: Some(date(2025, 10, 1)), ..f };
+        let plan = advise(&f, &HARASSED);
+        assert!(!plan.notes_zh.iter().any(|n| n.contains("最早的记录")));
+    }
+
+    #[test]
+    fn first_steps_cover_the_essentials() {
+        let all: String =
+            first_steps().iter().map(|g| format!("{}{}", g.title_zh, g.detail_zh)).collect();
+        for needle in ["恐慌式还款", "保存", "亲友", "验证码", "报警"] {
+            assert!(all.contains(needle), "first steps miss {needle}");
+        }
+    }
+
+    #[test]
+    fn channel_wording_is_current_and_careful() {
+        let lib = Library::builtin().unwrap();
+        let g = Guide::builtin(&lib).unwrap();
+        let text = g.all_text();
+        for s in &text {
+            assert!(!wording::names_defunct_regulator_as_current(s), "{s}");
+            assert!(!wording::overstates(s), "{s}");
+        }
+        let c = g.channel("12378").unwrap();
+        assert!(c.name_zh.contains("国家金融监督管理总局"));
+        let c = g.channel("12321").unwrap();
+        assert!(c.how_zh.iter().any(|l| l.contains("格式为“被举报号码*原短信内容”")));
+        // UNVERIFIED facts from the reference are not stated anywhere.
+        for s in &text {
+            assert!(!s.contains("96110") && !s.contains("12315"), "{s}");
+        }
+        assert_eq!(sms_report_12321(" 10690000 ", "逾期不还上门"), "10690000*逾期不还上门");
+    }
+
+    #[test]
+    fn plan_text_never_overstates() {
+        for t in [
+            LenderType::BankOrCreditCard,
+            LenderType::ConsumerFinance,
+            LenderType::MicroLoan,
+            LenderType::UnlicensedOrUnknown,
+        ] {
+            let all: Vec<(Practice, usize)> = Practice::ALL.iter().map(|&p| (p, 1)).collect();
+            let f = CaseFacts { demanded_contacts_access: true, scam_signs: true, ..facts(t) };
+            let plan = advise(&f, &all);
+            for s in plan.steps.iter().map(|s| &s.why_zh).chain(&plan.notes_zh) {
+                assert!(!wording::overstates(s), "{s}");
+                assert!(!wording::names_defunct_regulator_as_current(s), "{s}");
+            }
+            if t == LenderType::UnlicensedOrUnknown {
+                assert!(!plan.channel_ids().contains(&"12378"));
+            }
+        }
+    }
+}
