@@ -6,6 +6,11 @@ here) and calls [`render_html`]. The page has no external resources at all:
 inline CSS, inline SVG charts, no scripts (a Content-Security-Policy forbids
 them), and it prints on A4 and reads on a 360 px phone screen.
 
+```
+let html = anjing_report::render_html(&anjing_report::demo_input());
+assert!(html.starts_with("<!DOCTYPE html>"));
+```
+
 Sections: header, 概况 (counts and "现在该做什么"), charts (contacts per day,
 hour × weekday heatmap, top numbers), 号码, 发现, 时间线 (with the triggering
 words highlighted), 导入问题, 证据完整性.
@@ -68,8 +73,8 @@ pub struct ArtifactRow {
     pub sha256: String,
     /// The file name as received.
     pub file_name: String,
-    /// The contributor's name (matches [`ContributorRow::name`]); the relation
-    /// is looked up there.
+    /// Who gave it: a [`ContributorRow::name`] (the relation is then added
+    /// from there) or any display text such as `李梅（母亲）`, shown as given.
     pub contributor: String,
     /// The detected format, e.g. `SMS Backup & Restore XML`.
     pub format: String,

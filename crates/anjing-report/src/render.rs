@@ -18,7 +18,7 @@ pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img
 
 const CSS: &str = r#"
 :root{color-scheme:light}
-*{box-sizing:border-box}
+*{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;line-height:1.6;color:#1a1a1a;background:#fff;margin:0 auto;max-width:960px;padding:12px;font-size:16px;overflow-wrap:anywhere}
 h1{font-size:1.5em;margin:.2em 0 .4em}
 h2{font-size:1.25em;border-bottom:2px solid #333;padding-bottom:.15em;margin:1.8em 0 .6em}

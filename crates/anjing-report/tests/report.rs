@@ -288,6 +288,9 @@ fn hostile_strings_never_become_markup() {
     assert_links_resolve(&doc);
     assert_eq!(doc.select(&sel("li.rec")).count(), input.records.len());
     assert_eq!(doc.select(&sel("svg")).count(), 3);
+    // Hostile numbers in the SVG charts read back as text.
+    let svg_titles: Vec<String> = doc.select(&sel("svg title")).map(text_of).collect();
+    assert!(svg_titles.iter().any(|t| t.starts_with(HOSTILE[1])), "{svg_titles:?}");
     // The page title is the escaped text, read back intact.
     let title = text_of(doc.select(&sel("head title")).next().unwrap());
     assert!(title.starts_with("<script>alert(1)</script>"));
@@ -458,4 +461,27 @@ fn retain_flagged_numbers_drops_unrelated_conversations() {
     input.retain_flagged_numbers();
     let ids: Vec<i64> = input.records.iter().map(|r| r.id).collect();
     assert_eq!(ids, [1, 2]);
+}
+
+#[test]
+fn a_large_case_renders_quickly() {
+    // 30 000 records over 60 days from 300 numbers, one finding per 10 records.
+    let mut records = vec![];
+    let mut findings = vec![];
+    let start: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    for id in 0..30_000i64 {
+        let t = start + jiff::SignedDuration::from_secs(id * 173);
+        let number = format!("+86138{:08}", id % 300);
+        let text = (id % 2 == 0).then_some("再不还钱，明天就上门找你家人");
+        records.push(record(id, Some(t), &number, text));
+        if id % 10 == 0 {
+            findings.push(finding(id, Practice::Threat, vec![[6, 11]]));
+        }
+    }
+    let input = base(records, findings);
+    let t0 = std::time::Instant::now();
+    let html = render_html(&input);
+    let took = t0.elapsed();
+    assert!(took.as_secs() < 20, "took {took:?}");
+    assert_eq!(html.matches("<li class=\"rec").count(), 30_000);
 }
