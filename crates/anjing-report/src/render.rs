@@ -285,7 +285,7 @@ fn contributor_line(h: &mut Html, input: &ReportInput, a: &Analysis, name: &str,
 
 fn charts_section(h: &mut Html, input: &ReportInput, a: &Analysis) {
     h.raw("<section id=\"charts\">\n<h2>图表</h2>\n");
-    h.raw("<p class=\"muted\">图里只算收到的电话、短信和彩信（包括亲友收到的），时间都是北京时间。</p>\n");
+    h.raw("<p class=\"muted\">图里只算收到的电话、短信和彩信（包括亲友收到的），时间都是北京时间。在手机上可以左右滑动看整张图。</p>\n");
     let Some((title, svg)) = charts::contacts_over_time(input, a) else {
         h.raw("<p>没有带时间的来电或短信，画不出图。</p>\n</section>\n");
         return;
