@@ -48,6 +48,7 @@ everything read before it kept. Problem codes used here:
 */
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::{self, BufRead, Read};
 
 use anjing_model::time::{self, TimeUnit};
@@ -1027,6 +1028,20 @@ fn read_attrs(
             Some(v)
         };
         let mut key = a.name.to_owned();
+        let value = match value {
+            // The common case, with a single map lookup.
+            Some(v) => match map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(Value::String(v));
+                    return;
+                }
+                Entry::Occupied(_) => {
+                    key = a.name.to_owned();
+                    Some(v)
+                }
+            },
+            None => None,
+        };
         if map.contains_key(&key) || (value.is_none() && map.contains_key("data_len")) {
             let mut n = 2;
             while map.contains_key(&format!("{}#{n}", a.name)) {
