@@ -9,9 +9,27 @@
 //! optional. Prints per-label precision/recall/F1 and is_collection accuracy, for all
 //! items and for `uncertain != true` items, and lists the misclassified ids.
 //!
-//! FIGURES (filled in below by the last run; see the bottom of this comment).
+//! Figures reached (rule set version printed by the run; `tests/floors.rs` keeps them):
 //!
-//! RESULTS_PLACEHOLDER
+//! | set | items | macro-F1 (labels present) | is_collection accuracy | exact |
+//! |---|---|---|---|---|
+//! | dev, all | 102 | 0.942 | 0.990 | 100/102 |
+//! | dev, `uncertain != true` | 63 | 1.000 | 1.000 | 63/63 |
+//! | `tests/data/synthetic.jsonl` (50, tuned on after a first run of 0.846 / 0.940) | 50 | 1.000 | 1.000 | 50/50 |
+//! | `tests/data/synthetic-holdout.jsonl`, **first run, before any tuning** | 25 | 0.630 | 0.840 | 15/25 |
+//! | `tests/data/synthetic-holdout.jsonl`, after generic fixes | 25 | 0.958 | 1.000 | 24/25 |
+//!
+//! The dev misses are two uncertain items (dev-0066: "进一步行动…法律诉讼" labelled
+//! third_party_contact + fake_legal; dev-0098: a private creditor's "骂骂咧咧" labelled
+//! insult). The rules were written with the dev set in view, so its figures overstate
+//! quality; the holdout first run (recall was the weak side: third-party contact,
+//! disclosure, fake_legal phrasings not foreseen) is the more honest estimate for unseen
+//! messages.
+//!
+//! ```text
+//! cargo run -p anjing-detect --example eval
+//! cargo run -p anjing-detect --example eval -- crates/anjing-detect/tests/data/synthetic-holdout.jsonl --verbose
+//! ```
 
 use std::collections::BTreeSet;
 

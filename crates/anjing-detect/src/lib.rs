@@ -228,7 +228,7 @@ impl Detector {
         let allowed = |p: Practice| !suppress_all && !suppressed.contains(&p);
 
         // First pass.
-        let mut raw: Vec<(usize, Practice, Vec<(usize, usize)>)> = Vec::new();
+        let mut raw: Vec<RawFinding> = Vec::new();
         let mut implied = false;
         for (ri, r) in self.pack.rules.iter().enumerate() {
             if r.is_second_pass() {
@@ -349,6 +349,9 @@ fn normalize_sender(s: &str) -> String {
     }
     t
 }
+
+/// A finding before mapping: rule index, practice, byte spans of the normalised text.
+type RawFinding = (usize, Practice, Vec<(usize, usize)>);
 
 /// Per-message term hits (byte ranges in the normalised text).
 struct Hits {

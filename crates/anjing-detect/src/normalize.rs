@@ -86,28 +86,8 @@ impl Normalized {
                 i += 1;
             }
         }
-        // Step 5: evasions.
-        let plain: String = kept.iter().map(|k| k.0).collect();
-        let mut char_of_byte: Vec<usize> = vec![0; plain.len() + 1];
-        for (ci, (b, _)) in plain.char_indices().enumerate() {
-            char_of_byte[b] = ci;
-        }
-        char_of_byte[plain.len()] = kept.len();
-        let (ac, replacements) = evasion_automaton();
-        let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(kept.len());
-        let mut last = 0; // char index into kept
-        for m in ac.find_iter(&plain) {
-            let cs = char_of_byte[m.start()];
-            let ce = char_of_byte[m.end()];
-            out.extend_from_slice(&kept[last..cs]);
-            let os = kept[cs..ce].iter().map(|k| k.1).min().unwrap_or(0);
-            let oe = kept[cs..ce].iter().map(|k| k.2).max().unwrap_or(0);
-            for r in replacements[m.pattern().as_usize()].chars() {
-                out.push((r, os, oe));
-            }
-            last = ce;
-        }
-        out.extend_from_slice(&kept[last..]);
+        // Step 5: evasions, twice so that replacements can chain (曝tong讯录 → 曝通讯录 → 爆通讯录).
+        let out = replace_evasions(replace_evasions(kept));
 
         let mut text = String::with_capacity(out.len() * 3);
         let mut origin = Vec::with_capacity(out.len());
@@ -150,6 +130,35 @@ impl Normalized {
         let end = self.origin[cs..=ce].iter().map(|o| o.1).max().unwrap_or(0);
         [start, end]
     }
+}
+
+/// One left-to-right pass of the evasion table over mapped characters.
+fn replace_evasions(kept: Vec<(char, usize, usize)>) -> Vec<(char, usize, usize)> {
+    let plain: String = kept.iter().map(|k| k.0).collect();
+    let (ac, replacements) = evasion_automaton();
+    if !ac.is_match(&plain) {
+        return kept;
+    }
+    let mut char_of_byte: Vec<usize> = vec![0; plain.len() + 1];
+    for (ci, (b, _)) in plain.char_indices().enumerate() {
+        char_of_byte[b] = ci;
+    }
+    char_of_byte[plain.len()] = kept.len();
+    let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(kept.len());
+    let mut last = 0; // char index into kept
+    for m in ac.find_iter(&plain) {
+        let cs = char_of_byte[m.start()];
+        let ce = char_of_byte[m.end()];
+        out.extend_from_slice(&kept[last..cs]);
+        let os = kept[cs..ce].iter().map(|k| k.1).min().unwrap_or(0);
+        let oe = kept[cs..ce].iter().map(|k| k.2).max().unwrap_or(0);
+        for r in replacements[m.pattern().as_usize()].chars() {
+            out.push((r, os, oe));
+        }
+        last = ce;
+    }
+    out.extend_from_slice(&kept[last..]);
+    out
 }
 
 /// Zero-width, bidi and format characters that never carry meaning here.
