@@ -204,8 +204,11 @@ fn hard_negatives_are_not_collection_and_carry_no_practice() {
         "你不还我钱还删我好友？",
         // a complaint quoting threats
         "我于3月5日收到催收短信称要爆我通讯录、上门找我父母，请监管部门依法处理该平台的暴力催收。",
-        // services that go to the door
+        // services that go to the door, ordinary visits
         "快递员将于今天下午上门取件，请保持电话畅通。",
+        "明天我去你家拿东西。",
+        "请联系公司前台领取快递。",
+        "周末带家人去公园玩，记得联系我。",
     ] {
         let c = classify(t);
         assert!(!c.is_collection, "is_collection of {t:?}: {:?}", c.findings);
