@@ -2,7 +2,8 @@
 //!
 //! Re-hashes every stored original, walks the log's hash chain, and checks that
 //! every artifact in the database was recorded by an `import` log entry with
-//! the same hash (a row slipped in behind the log's back is named too).
+//! the same hash (a row slipped in behind the log's back is named too), and checks every
+//! signed checkpoint against the case key and the log (see [`crate::proofs`]).
 
 use std::collections::HashSet;
 
@@ -13,9 +14,10 @@ use crate::{Case, VaultError, log};
 /// One thing that is wrong.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CheckFault {
-    /// `blob`, `log` or `database`.
+    /// `blob`, `log`, `checkpoint` or `database`.
     pub area: String,
-    /// The blob hash or log sequence number concerned.
+    /// The blob hash, log sequence number, or checkpoint size (`key`/`file` for the key
+    /// files and the `checkpoint` file) concerned.
     pub item: String,
     pub message_zh: String,
     pub cause_en: String,
@@ -26,6 +28,8 @@ pub struct CheckFault {
 pub struct CheckReport {
     pub blobs_checked: usize,
     pub log_entries: usize,
+    /// Signed checkpoints verified.
+    pub checkpoints: usize,
     pub faults: Vec<CheckFault>,
 }
 
@@ -129,5 +133,9 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
         }
     }
 
-    Ok(CheckReport { blobs_checked: artifacts.len(), log_entries, faults })
+    // Signed checkpoints: signature with the case key, and the root of the first `size` entries.
+    crate::proofs::check(case, &mut faults)?;
+
+    let checkpoints = case.checkpoints()?.len();
+    Ok(CheckReport { blobs_checked: artifacts.len(), log_entries, checkpoints, faults })
 }

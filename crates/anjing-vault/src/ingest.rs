@@ -145,7 +145,8 @@ pub(crate) fn import_file(
     let reader = open_buffered(&blob_path)?;
     let stats = anjing_import::import(format, reader, &mut sink)
         .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.to_string() })?;
-    let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } = sink;
+    let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } =
+        sink;
     report.by_kind = by_kind;
 
     report.records_read = read;

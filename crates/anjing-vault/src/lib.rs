@@ -5,6 +5,9 @@ The case vault: one folder per case, like a git repository.
 CASE/
   anjing.db        SQLite: contributors, artifacts, records, sources, problems, findings, log
   blobs/ab/ab…     every original file, byte-exact, named by its SHA-256
+  keys/case.key    the case's ed25519 checkpoint signing key (0600; not yet encrypted at rest)
+  keys/case.pub    its verifier key (also in `meta` and in the `init` log entry)
+  checkpoint       the latest signed checkpoint of the log (see [`proofs`])
 ```
 
 The vault is the only writer of a case. It stores originals before deriving
@@ -28,6 +31,8 @@ pub mod blob;
 pub mod check;
 pub mod ingest;
 pub mod log;
+pub mod package;
+pub mod proofs;
 pub mod query;
 pub mod schema;
 
@@ -65,6 +70,16 @@ pub enum VaultError {
         "导入“{path}”时出错，本次导入已全部撤销：{message} (import failed and was rolled back)"
     )]
     Import { path: PathBuf, message: String },
+    #[error("案件签名密钥有问题：{message_zh} ({cause_en})")]
+    Key { message_zh: String, cause_en: String },
+    #[error(
+        "案件日志在第 {seq} 条处与记录不符，拒绝签署检查点：{message_zh}。请运行 anjing check 查看。(log changed; refusing to sign)"
+    )]
+    LogBroken { seq: i64, message_zh: String },
+    #[error("签名或证明出错：{0}")]
+    Proof(#[from] anjing_proof::ProofError),
+    #[error("写证据包“{path}”失败：{message} (package error)")]
+    Package { path: PathBuf, message: String },
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
@@ -95,18 +110,30 @@ impl Case {
         if db.exists() {
             return Err(VaultError::AlreadyACase(dir.to_path_buf()));
         }
+        let case_id = random_id();
+        // The signing key is written before the database, and its verifier key is
+        // recorded in the `init` entry, so the log itself says which key signs it.
+        let verifier_key = proofs::create_case_key(dir, &case_id)?;
         let mut case = Case::open_db(dir, &db, true)?;
         let tx = case.conn.transaction()?;
-        let case_id = random_id();
         let created_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-        for (k, v) in [("case_id", case_id.as_str()), ("title", title), ("created_at", &created_at)]
-        {
+        for (k, v) in [
+            ("case_id", case_id.as_str()),
+            ("title", title),
+            ("created_at", &created_at),
+            (proofs::META_VERIFIER_KEY, &verifier_key),
+        ] {
             tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
         }
         log::append(
             &tx,
             "init",
-            &serde_json::json!({"case_id": case_id, "title": title, "schema_version": schema::SCHEMA_VERSION}),
+            &serde_json::json!({
+                "case_id": case_id,
+                "title": title,
+                "schema_version": schema::SCHEMA_VERSION,
+                "verifier_key": verifier_key,
+            }),
         )?;
         tx.commit()?;
         std::fs::create_dir_all(dir.join(BLOB_DIR)).map_err(io_err(dir))?;

@@ -9,7 +9,8 @@ use rusqlite::Connection;
 use crate::VaultError;
 
 /// Migrations, in order. Index `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -119,7 +120,21 @@ CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log
 BEGIN SELECT RAISE(ABORT, 'the case log is append-only'); END;
 CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log
 BEGIN SELECT RAISE(ABORT, 'the case log is append-only'); END;
-"#];
+"#,
+    r#"
+-- Signed checkpoints of the log (c2sp.org/tlog-checkpoint notes, see proofs.rs):
+-- the Merkle root over the first `size` log entries, signed with the case key.
+CREATE TABLE checkpoints (
+    size INTEGER PRIMARY KEY,
+    note TEXT NOT NULL,
+    at   TEXT NOT NULL
+);
+CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -16,7 +16,13 @@ pub fn init(dir: &Path, title: &str) -> Result<Status> {
     Ok(Status::Ok)
 }
 
-pub fn import(dir: &Path, files: &[PathBuf], from: &str, relation: &str, json: bool) -> Result<Status> {
+pub fn import(
+    dir: &Path,
+    files: &[PathBuf],
+    from: &str,
+    relation: &str,
+    json: bool,
+) -> Result<Status> {
     let mut case = Case::open(dir)?;
     let mut status = Status::Ok;
     let mut reports = Vec::new();
@@ -34,11 +40,18 @@ pub fn import(dir: &Path, files: &[PathBuf], from: &str, relation: &str, json: b
             Err(e @ VaultError::NotAnExport { .. }) => {
                 status = status.worst(Status::NotAnExport);
                 eprintln!("未导入：{e}");
-                reports.push(serde_json::json!({"file": file.display().to_string(), "error": e.to_string()}));
+                reports.push(
+                    serde_json::json!({"file": file.display().to_string(), "error": e.to_string()}),
+                );
             }
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("导入 {} 失败", file.display()))),
+            Err(e) => {
+                // Files imported before this one are saved: sign them.
+                let _ = case.checkpoint();
+                return Err(anyhow::Error::new(e).context(format!("导入 {} 失败", file.display())));
+            }
         }
     }
+    crate::export::checkpoint_after(&mut case, "导入")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
@@ -46,7 +59,8 @@ pub fn import(dir: &Path, files: &[PathBuf], from: &str, relation: &str, json: b
 }
 
 fn print_import(r: &ImportReport, from: &str, relation: &str) {
-    let who = if relation.is_empty() { from.to_string() } else { format!("{from}（{relation}）") };
+    let who =
+        if relation.is_empty() { from.to_string() } else { format!("{from}（{relation}）") };
     let fmt = r.format.map(|f| f.name_zh()).unwrap_or("未知格式");
     println!("■ {}  [{fmt}]  提供人：{who}", r.file);
     println!("  原始文件 SHA-256：{}（{} 字节，已原样保存）", r.artifact, r.size);
@@ -76,7 +90,11 @@ fn print_import(r: &ImportReport, from: &str, relation: &str) {
     if r.damaged {
         println!(
             "  ⚠ 文件有损坏{}：能读出的记录都已保存，共 {} 个问题：",
-            if r.truncated { "（文件在中途被截断，可能是备份被中断）" } else { "" },
+            if r.truncated {
+                "（文件在中途被截断，可能是备份被中断）"
+            } else {
+                ""
+            },
             r.problem_count
         );
     } else {
@@ -104,11 +122,10 @@ pub fn log(dir: &Path, json: bool) -> Result<Status> {
             serde_json::to_writer(&mut out, e)?;
             writeln!(out)?;
         } else {
-            let at = e
-                .at
-                .parse::<jiff::Timestamp>()
-                .map(anjing_model::time::display)
-                .unwrap_or_else(|_| e.at.clone());
+            let at =
+                e.at.parse::<jiff::Timestamp>()
+                    .map(anjing_model::time::display)
+                    .unwrap_or_else(|_| e.at.clone());
             writeln!(out, "#{:<4} {at}  {:<8} {}", e.seq, action_zh(&e.action), &e.hash[..16])?;
             writeln!(out, "      上一条 {}  内容 {}", &e.prev_hash[..16], e.detail)?;
         }
@@ -123,6 +140,8 @@ fn action_zh(action: &str) -> String {
         "import" => "导入".into(),
         "analyze" => "分析".into(),
         "report" => "生成报告".into(),
+        "export" => "证据包".into(),
+        "case_key" => "签名密钥".into(),
         other => other.into(),
     }
 }
@@ -134,8 +153,8 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else if report.ok() {
         println!(
-            "✓ 核对通过：{} 个原始文件的 SHA-256 与登记一致，{} 条日志的哈希链完整。",
-            report.blobs_checked, report.log_entries
+            "✓ 核对通过：{} 个原始文件的 SHA-256 与登记一致，{} 条日志的哈希链完整，{} 个签名检查点有效。",
+            report.blobs_checked, report.log_entries, report.checkpoints
         );
     } else {
         println!("✗ 核对未通过，发现 {} 处问题：", report.faults.len());
@@ -143,6 +162,7 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
             let what = match f.area.as_str() {
                 "blob" => format!("原始文件 {}", f.item),
                 "log" => format!("日志第 {} 条", f.item),
+                "checkpoint" => format!("检查点 {}", f.item),
                 _ => format!("数据库 {}", f.item),
             };
             println!("  - {what}：{}（{}）", f.message_zh, f.cause_en);
@@ -228,7 +248,11 @@ pub fn problems(dir: &Path, json: bool) -> Result<Status> {
                 (Some(l), _, _) => l.clone(),
                 _ => "整个文件".into(),
             };
-            writeln!(out, "{}  {at}  [{}] {}（{}）", p.file_name, p.code, p.message_zh, p.cause_en)?;
+            writeln!(
+                out,
+                "{}  {at}  [{}] {}（{}）",
+                p.file_name, p.code, p.message_zh, p.cause_en
+            )?;
         }
     }
     out.flush()?;
@@ -256,4 +280,3 @@ pub fn shell_quote(p: &Path) -> String {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
-

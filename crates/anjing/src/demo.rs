@@ -44,15 +44,24 @@ fn clear_previous_demo(dir: &Path) -> Result<()> {
             dir.display()
         );
     }
-    for name in [anjing_vault::DB_FILE, "anjing.db-wal", "anjing.db-shm", "报告.html"] {
+    for name in [
+        anjing_vault::DB_FILE,
+        "anjing.db-wal",
+        "anjing.db-shm",
+        "报告.html",
+        anjing_vault::proofs::CHECKPOINT_FILE,
+    ] {
         let p = dir.join(name);
         if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("无法删除旧的演示文件 {}", p.display()))?;
+            std::fs::remove_file(&p)
+                .with_context(|| format!("无法删除旧的演示文件 {}", p.display()))?;
         }
     }
-    let blobs = dir.join(anjing_vault::BLOB_DIR);
-    if blobs.exists() {
-        std::fs::remove_dir_all(&blobs).with_context(|| format!("无法删除 {}", blobs.display()))?;
+    for sub in [anjing_vault::BLOB_DIR, anjing_vault::proofs::KEYS_DIR] {
+        let p = dir.join(sub);
+        if p.exists() {
+            std::fs::remove_dir_all(&p).with_context(|| format!("无法删除 {}", p.display()))?;
+        }
     }
     Ok(())
 }
@@ -74,15 +83,23 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
             r.records_read,
             r.records_new,
             r.records_merged,
-            if r.problem_count > 0 { format!("，{} 个问题", r.problem_count) } else { String::new() }
+            if r.problem_count > 0 {
+                format!("，{} 个问题", r.problem_count)
+            } else {
+                String::new()
+            }
         );
     }
+
+    crate::export::checkpoint_after(&mut case, "导入")?;
 
     println!();
     let detail = crate::detect_cmds::analyze_case(&mut case, None)?;
     crate::detect_cmds::print_analysis(&detail);
+    crate::export::checkpoint_after(&mut case, "分析结果")?;
 
     let report = crate::report_cmd::write_report(&mut case, None)?;
+    crate::export::checkpoint_after(&mut case, "报告")?;
     let check = case.check()?;
     println!();
     println!(
@@ -99,5 +116,7 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
     println!("  anjing -C {d} findings       # 每一项发现和理由");
     println!("  anjing -C {d} log            # 案件日志（哈希链）");
     println!("  anjing -C {d} check          # 核对证据有没有被改动");
+    println!("  anjing -C {d} export -o 证据包.zip   # 生成可交给法院、律师的证据包");
+    println!("  anjing verify 证据包.zip     # 核对证据包");
     Ok(Status::Ok)
 }

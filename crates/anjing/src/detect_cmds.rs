@@ -15,7 +15,9 @@ use crate::exit::Status;
 
 pub fn load_detector(rules: Option<&Path>) -> Result<Detector> {
     Ok(match rules {
-        Some(dir) => Detector::from_dir(dir).with_context(|| format!("规则文件夹 {} 有误", dir.display()))?,
+        Some(dir) => {
+            Detector::from_dir(dir).with_context(|| format!("规则文件夹 {} 有误", dir.display()))?
+        }
         None => Detector::builtin().context("内置规则有误")?,
     })
 }
@@ -34,10 +36,9 @@ struct ClassifyInput {
 
 fn parse_time(v: &serde_json::Value) -> Option<jiff::Timestamp> {
     match v {
-        serde_json::Value::String(s) => s
-            .parse::<jiff::Timestamp>()
-            .ok()
-            .or_else(|| anjing_model::time::from_raw(s, anjing_model::time::TimeUnit::ShanghaiText)),
+        serde_json::Value::String(s) => s.parse::<jiff::Timestamp>().ok().or_else(|| {
+            anjing_model::time::from_raw(s, anjing_model::time::TimeUnit::ShanghaiText)
+        }),
         serde_json::Value::Number(n) => n.as_i64().and_then(anjing_model::time::from_unix_ms),
         _ => None,
     }
@@ -56,7 +57,8 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
         Some(p) if p == Path::new("-") => (Box::new(std::io::stdin().lock()), "<标准输入>".into()),
         Some(p) => (
             Box::new(BufReader::new(
-                std::fs::File::open(p).with_context(|| format!("无法打开输入文件 {}", p.display()))?,
+                std::fs::File::open(p)
+                    .with_context(|| format!("无法打开输入文件 {}", p.display()))?,
             )),
             p.display().to_string(),
         ),
@@ -83,7 +85,11 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
             }
         };
         let ts = msg.time.as_ref().and_then(parse_time);
-        let c = detector.classify(&Message { text: &msg.text, sender: msg.sender.as_deref(), time: ts });
+        let c = detector.classify(&Message {
+            text: &msg.text,
+            sender: msg.sender.as_deref(),
+            time: ts,
+        });
         let date = law_date(ts);
         let findings: Vec<serde_json::Value> = c
             .findings
@@ -175,6 +181,7 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
 pub fn analyze(dir: &Path, rules: Option<&Path>, json: bool) -> Result<Status> {
     let mut case = Case::open(dir)?;
     let detail = analyze_case(&mut case, rules)?;
+    crate::export::checkpoint_after(&mut case, "分析结果")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&detail)?);
     } else {

@@ -26,6 +26,7 @@ impl Status {
     pub fn from_error(e: &anyhow::Error) -> Status {
         match e.downcast_ref::<anjing_vault::VaultError>() {
             Some(anjing_vault::VaultError::NotAnExport { .. }) => Status::NotAnExport,
+            Some(anjing_vault::VaultError::LogBroken { .. }) => Status::Tampered,
             _ => Status::Error,
         }
     }

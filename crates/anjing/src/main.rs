@@ -7,6 +7,7 @@ mod case_cmds;
 mod demo;
 mod detect_cmds;
 mod exit;
+mod export;
 mod report_cmd;
 
 use std::path::PathBuf;
@@ -22,14 +23,17 @@ const AFTER_HELP: &str = "\
   3  已导入，但文件有损坏或问题；能读出的记录都已保存，问题见 anjing problems
      (imported, but a file was damaged; readable records were kept)
   4  文件不是可识别的手机导出文件，案件没有任何改动 (not an export; nothing changed)
-  5  anjing check 发现原始文件或日志被改动 (tampering found by check)
+  5  anjing check 发现原始文件、日志或检查点被改动；anjing verify 核对证据包未通过
+     (tampering found by check; package failed verify)
 
 示例 (examples):
   anjing demo                     生成并分析演示案件
   anjing init 我的案件 && cd 我的案件
   anjing import sms.xml --from 本人
   anjing import 妈妈的短信.xml --from 李梅 --relation 母亲
-  anjing analyze && anjing report -o 报告.html";
+  anjing analyze && anjing report -o 报告.html
+  anjing export -o 证据包.zip     打包原始文件、记录、日志和签名
+  anjing verify 证据包.zip        核对证据包（不需要案件文件夹）";
 
 /// 安静（Anjing）：保存催收骚扰证据、识别违法催收、告诉你怎么办。
 /// Evidence, analysis and action against abusive debt collection.
@@ -115,6 +119,24 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 签署并显示案件日志的最新检查点。Sign and print the latest log checkpoint.
+    Checkpoint,
+    /// 生成证据包（ZIP）：原始文件、记录、日志、签名和验证说明。Write the evidence package.
+    Export {
+        /// 输出文件（默认：案件文件夹里的 证据包-日期.zip）。Output file.
+        #[arg(short, long, value_name = "FILE.zip")]
+        output: Option<PathBuf>,
+    },
+    /// 核对证据包，不需要案件文件夹。Verify an evidence package (no case folder needed).
+    Verify {
+        /// 证据包文件。The package.
+        file: PathBuf,
+        /// 应当签署它的公钥（当事人事先提交的）。Verifier key the package must be signed with.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 用内置的演示数据建一个完整案件。Build the bundled demo case end to end.
     Demo {
         /// 演示案件文件夹（默认 ./anjing-demo）。Folder for the demo case.
@@ -134,12 +156,17 @@ fn main() -> ExitCode {
         Command::Records { json } => case_cmds::records(&cli.dir, json),
         Command::Findings { json } => case_cmds::findings(&cli.dir, json),
         Command::Problems { json } => case_cmds::problems(&cli.dir, json),
-        Command::Classify { input, rules } => detect_cmds::classify(input.as_deref(), rules.as_deref()),
+        Command::Classify { input, rules } => {
+            detect_cmds::classify(input.as_deref(), rules.as_deref())
+        }
         Command::Analyze { rules, json } => detect_cmds::analyze(&cli.dir, rules.as_deref(), json),
         Command::Report { output } => report_cmd::report(&cli.dir, output.as_deref()).map(|p| {
             println!("报告已写入：{}", p.display());
             exit::Status::Ok
         }),
+        Command::Checkpoint => export::checkpoint(&cli.dir),
+        Command::Export { output } => export::export(&cli.dir, output.as_deref()),
+        Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),
         Command::Demo { dir } => demo::run(dir.as_deref()),
     };
     match result {

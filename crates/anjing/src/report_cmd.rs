@@ -40,7 +40,9 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
             contributors.push(ContributorRow {
                 name: a.contributor.clone(),
                 relation: a.relation.clone(),
-                is_borrower: a.relation.is_empty() || a.relation == "本人" || a.contributor == "本人",
+                is_borrower: a.relation.is_empty()
+                    || a.relation == "本人"
+                    || a.contributor == "本人",
             });
         }
     }
@@ -100,7 +102,9 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                             .map(|b| LegalBasisRow {
                                 citation_zh: b["citation_zh"].as_str().unwrap_or("").to_string(),
                                 statement_zh: b["statement_zh"].as_str().unwrap_or("").to_string(),
-                                confidence_label_zh: confidence_label(b["confidence"].as_str().unwrap_or("")),
+                                confidence_label_zh: confidence_label(
+                                    b["confidence"].as_str().unwrap_or(""),
+                                ),
                             })
                             .collect()
                     })
@@ -148,5 +152,7 @@ pub fn write_report(case: &mut Case, output: Option<&Path>) -> Result<PathBuf> {
 
 pub fn report(dir: &Path, output: Option<&Path>) -> Result<PathBuf> {
     let mut case = Case::open(dir)?;
-    write_report(&mut case, output)
+    let path = write_report(&mut case, output)?;
+    crate::export::checkpoint_after(&mut case, "报告")?;
+    Ok(path)
 }

@@ -71,12 +71,23 @@ fn blob_files(dir: &Path) -> usize {
 #[test]
 fn records_json_follows_the_listing_contract() {
     let case = new_case();
-    let o = run(case.path(), &["import", data("quirks-sms.xml").to_str().unwrap(), "--from", "本人"]);
+    let o =
+        run(case.path(), &["import", data("quirks-sms.xml").to_str().unwrap(), "--from", "本人"]);
     assert!(o.status.success() || o.status.code() == Some(3), "{}", stderr(&o));
     let recs = json_lines(&run(case.path(), &["records", "--json"]));
     assert!(!recs.is_empty());
     for r in &recs {
-        for key in ["id", "kind", "direction", "counterparty", "number", "time", "time_raw", "contributor", "sources"] {
+        for key in [
+            "id",
+            "kind",
+            "direction",
+            "counterparty",
+            "number",
+            "time",
+            "time_raw",
+            "contributor",
+            "sources",
+        ] {
             assert!(r.get(key).is_some(), "missing {key} in {r}");
         }
         assert!(["sms", "mms", "call", "note"].contains(&r["kind"].as_str().unwrap()));
@@ -93,7 +104,8 @@ fn records_json_follows_the_listing_contract() {
     }
     // A surrogate-pair emoji body arrives as one real character.
     assert!(
-        recs.iter().any(|r| r["text"].as_str().is_some_and(|t| t.chars().any(|c| c as u32 >= 0x1F300))),
+        recs.iter()
+            .any(|r| r["text"].as_str().is_some_and(|t| t.chars().any(|c| c as u32 >= 0x1F300))),
         "no emoji decoded from surrogate references"
     );
 }
@@ -222,7 +234,11 @@ fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
     {
         use std::io::Write;
         let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
-        writeln!(f, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">").unwrap();
+        writeln!(
+            f,
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">"
+        )
+        .unwrap();
         for i in 0..80_000u64 {
             writeln!(
                 f,

@@ -1,0 +1,130 @@
+//! `anjing checkpoint`, `anjing export` and `anjing verify`: signed checkpoints of the case
+//! log, the evidence package, and its offline verifier (no case folder needed).
+//! The packaging and checking logic is in `anjing_vault::package`.
+
+use std::path::{Path, PathBuf};
+
+use anjing_vault::Case;
+use anjing_vault::package::{VerifyReport, verify_package};
+use anyhow::{Context, Result};
+
+use crate::exit::Status;
+
+/// Signs a checkpoint after a command changed the log. The change itself is already saved,
+/// so the error says so.
+pub fn checkpoint_after(case: &mut Case, what: &str) -> Result<()> {
+    case.checkpoint().with_context(|| format!("{what}已保存，但未能写入签名检查点"))?;
+    Ok(())
+}
+
+/// `anjing checkpoint`: signs a checkpoint over the whole log (or returns the latest when
+/// the log has not grown) and prints the signed note.
+pub fn checkpoint(dir: &Path) -> Result<Status> {
+    let mut case = Case::open(dir)?;
+    let note = case.checkpoint()?;
+    print!("{note}");
+    Ok(Status::Ok)
+}
+
+fn default_output(case: &Case) -> PathBuf {
+    let now = jiff::Timestamp::now().to_zoned_datetime(anjing_model::time::shanghai());
+    case.root().join(format!("证据包-{}.zip", now.strftime("%Y%m%d-%H%M%S")))
+}
+
+/// `anjing export [-o FILE.zip]`.
+pub fn export(dir: &Path, output: Option<&Path>) -> Result<Status> {
+    let mut case = Case::open(dir)?;
+    // A package from a changed case would not verify: say so now, with the reasons.
+    let check = case.check()?;
+    if !check.ok() {
+        eprintln!("✗ 案件核对未通过，没有生成证据包。请先运行 anjing check 查看：");
+        for f in &check.faults {
+            eprintln!("  - [{} {}] {}（{}）", f.area, f.item, f.message_zh, f.cause_en);
+        }
+        return Ok(Status::Tampered);
+    }
+    let out = output.map(Path::to_path_buf).unwrap_or_else(|| default_output(&case));
+    let summary = case.export_package(&out)?;
+    let file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    case.log_event(
+        "export",
+        &serde_json::json!({
+            "sha256": summary.sha256,
+            "size": summary.size,
+            "file_name": file_name,
+            "log_entries": summary.log_entries,
+            "originals": summary.originals,
+            "records": summary.records,
+            "findings": summary.findings,
+        }),
+    )?;
+    checkpoint_after(&mut case, "证据包")?;
+    println!("证据包已写入：{}", out.display());
+    println!(
+        "  {} 个原始文件，{} 条记录，{} 项发现，签名覆盖 {} 条日志；共 {} 个文件，{} 字节",
+        summary.originals,
+        summary.records,
+        summary.findings,
+        summary.log_entries,
+        summary.files,
+        summary.size
+    );
+    println!("  证据包本身的 SHA-256：{}（已记入案件日志）", summary.sha256);
+    println!(
+        "  核对方法见包内的“验证说明.html”，或运行：anjing verify {}",
+        crate::case_cmds::shell_quote(&out)
+    );
+    Ok(Status::Ok)
+}
+
+/// `anjing verify FILE.zip [--key KEY] [--json]`.
+pub fn verify(file: &Path, key: Option<&str>, json: bool) -> Result<Status> {
+    let report = verify_package(file, key)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_verify(file, &report);
+    }
+    Ok(if report.ok() { Status::Ok } else { Status::Tampered })
+}
+
+fn print_verify(file: &Path, r: &VerifyReport) {
+    println!("核对证据包：{}", file.display());
+    if let Some(t) = &r.title {
+        println!("案件：{t}");
+    }
+    if let Some(id) = &r.case_id {
+        println!("案件编号：{id}");
+    }
+    if let Some(k) = &r.verifier_key {
+        println!("签名公钥：{k}");
+    }
+    println!();
+    for c in &r.checks {
+        let mark = if c.ok { "✓" } else { "✗" };
+        println!("{mark} {}：{}", c.title_zh, c.summary_zh);
+        if c.ok {
+            println!("    证明：{}", c.proves_zh);
+        } else {
+            for f in c.failures.iter().take(50) {
+                println!("    ✗ {}：{}", f.item, f.message_zh);
+            }
+            if c.failures.len() > 50 {
+                println!("    ……共 {} 处问题", c.failures.len());
+            }
+        }
+    }
+    println!();
+    if r.ok() {
+        println!("结论：✓ 全部核对通过。包内文件与签名时完全一致。");
+        println!(
+            "注意：哈希和签名只能证明文件在导入案件后没有被改动，不能证明短信内容本身真实；请把上面的签名公钥与当事人事先公布或提交的公钥对比（可用 --key 指定）。"
+        );
+    } else {
+        let failed: Vec<&str> = r.checks.iter().filter(|c| !c.ok).map(|c| c.title_zh).collect();
+        println!(
+            "结论：✗ 核对未通过（{}）。这个证据包被改动过或已损坏，不能作为完整的证据包使用。",
+            failed.join("、")
+        );
+    }
+}
