@@ -1109,6 +1109,62 @@ mod tests {
         }
     }
 
+    fn exported() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut case = Case::init(&dir.path().join("c"), "<b>案件</b>").unwrap();
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../anjing/tests/data/hostile-sms.xml");
+        case.import_file(&fixture, "本人", "").unwrap();
+        let out = dir.path().join("p.zip");
+        let summary = case.export_package(&out).unwrap();
+        assert_eq!(summary.originals, 1);
+        assert_eq!(summary.log_entries, 2);
+        (dir, out)
+    }
+
+    #[test]
+    fn export_then_verify() {
+        let (_d, zip) = exported();
+        let report = verify_package(&zip, None).unwrap();
+        assert!(report.ok(), "{report:#?}");
+        assert_eq!(report.checks.len(), 7);
+        assert_eq!(report.checkpoint_size, Some(2));
+        assert_eq!(report.title.as_deref(), Some("<b>案件</b>"));
+        let mut z = ZipArchive::new(File::open(&zip).unwrap()).unwrap();
+        let mut guide = String::new();
+        z.by_name(GUIDE_FILE).unwrap().read_to_string(&mut guide).unwrap();
+        assert!(guide.contains("&lt;b&gt;案件&lt;/b&gt;") && !guide.contains("<b>案件"));
+    }
+
+    #[test]
+    fn limits_refuse_zip_bombs() {
+        let (d, zip) = exported();
+        let structure_fails = |r: &VerifyReport, needle: &str| {
+            assert!(!r.ok());
+            assert_eq!(r.checks.len(), 1, "stops after the structure check");
+            assert_eq!(r.checks[0].code, "structure");
+            assert!(
+                r.checks[0].failures.iter().any(|f| f.message_zh.contains(needle)),
+                "{:?}",
+                r.checks[0].failures
+            );
+        };
+        let few = Limits { max_entries: 3, ..Limits::default() };
+        structure_fails(&verify_package_with_limits(&zip, None, few).unwrap(), "文件数");
+        let small = Limits { max_total_bytes: 1000, ..Limits::default() };
+        structure_fails(&verify_package_with_limits(&zip, None, small).unwrap(), "超过上限");
+
+        // 2 MiB of zeros compress far better than real exports.
+        let bomb = d.path().join("bomb.zip");
+        let mut w = ZipWriter::new(File::create(&bomb).unwrap());
+        let opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        w.start_file("originals/zeros", opts).unwrap();
+        w.write_all(&vec![0u8; 2 << 20]).unwrap();
+        w.finish().unwrap();
+        let tight = Limits { max_ratio: 10, ..Limits::default() };
+        structure_fails(&verify_package_with_limits(&bomb, None, tight).unwrap(), "压缩比");
+    }
+
     #[test]
     fn html_escaping() {
         assert_eq!(esc("<script>&'\""), "&lt;script&gt;&amp;&#39;&quot;");
