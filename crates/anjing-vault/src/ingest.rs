@@ -210,7 +210,7 @@ pub const MAX_PROBLEMS_IN_REPORT: usize = 200;
 
 /// The identity of an event: the same event in two exports of one contributor's
 /// phone yields the same key. Different contributors' phones are different events.
-fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> String {
+fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> [u8; 16] {
     let mut h = Sha256::new();
     let sep = [0x1fu8];
     h.update(contributor_id.to_le_bytes());
@@ -226,7 +226,12 @@ fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> String {
         h.update(sep);
         h.update(part.as_bytes());
     }
-    hex::encode(h.finalize())
+    // 128 bits are plenty to tell events apart within one case, and half the
+    // size of the full digest keeps the unique index in the page cache.
+    let digest = h.finalize();
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
 }
 
 impl RecordSink for VaultSink<'_> {

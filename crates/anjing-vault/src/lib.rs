@@ -160,6 +160,10 @@ impl Case {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Up to 64 MiB of page cache: a large import inserts into B-trees in
+        // random key order, and the default 2 MiB cache spills to the WAL on
+        // nearly every insert (measured: 1.3 M page writes for a 50 MB file).
+        conn.pragma_update(None, "cache_size", -65536)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         Ok(Case { root: dir.to_path_buf(), conn, blobs: BlobStore::new(dir.join(BLOB_DIR)) })

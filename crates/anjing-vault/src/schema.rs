@@ -41,7 +41,7 @@ CREATE TABLE artifacts (
 -- One event. The same event seen in several exports is one row with several sources.
 CREATE TABLE records (
     id             INTEGER PRIMARY KEY,
-    dedup_key      TEXT NOT NULL UNIQUE,
+    dedup_key      BLOB NOT NULL UNIQUE,
     kind           TEXT NOT NULL,
     direction      TEXT NOT NULL,
     counterparty   TEXT NOT NULL,
