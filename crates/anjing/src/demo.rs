@@ -98,7 +98,7 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
     crate::detect_cmds::print_analysis(&detail);
     crate::export::checkpoint_after(&mut case, "分析结果")?;
 
-    let report = crate::report_cmd::write_report(&mut case, None)?;
+    let report = crate::report_cmd::write_report(&mut case, None, false)?;
     crate::export::checkpoint_after(&mut case, "报告")?;
     let check = case.check()?;
     println!();

@@ -122,20 +122,18 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
 
 /// Legal bases of a practice on a date, as stored with a finding.
 pub fn bases_json(law: &Library, practice: Practice, date: jiff::civil::Date) -> serde_json::Value {
-    serde_json::Value::Array(
-        law.bases_for(practice, date)
-            .into_iter()
-            .map(|b| {
-                serde_json::json!({
-                    "id": b.article_id,
-                    "citation_zh": b.citation_zh,
-                    "statement_zh": b.statement_zh,
-                    "confidence": format!("{:?}", b.confidence),
-                    "area": format!("{:?}", b.area),
-                })
-            })
-            .collect(),
-    )
+    serde_json::Value::Array(law.bases_for(practice, date).iter().map(basis_json).collect())
+}
+
+fn basis_json(b: &anjing_law::Basis) -> serde_json::Value {
+    serde_json::json!({
+        "id": b.article_id,
+        "citation_zh": b.citation_zh,
+        "statement_zh": b.statement_zh,
+        "confidence": b.confidence,
+        "confidence_label_zh": b.confidence.label_zh(),
+        "area": b.area,
+    })
 }
 
 /// Runs detection over every received message of the case and stores the results.
@@ -174,8 +172,80 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
             practices: c.practices.clone(),
         });
     }
+    findings.extend(pattern_findings(&records, &classifications, &law)?);
     let detail = case.store_analysis(detector.version(), &classifications, &findings)?;
     Ok(detail)
+}
+
+/// Patterns over many records (night contact, flooding, number rotation,
+/// third-party reach), computed over the numbers that sent at least one
+/// collection message in this case: a relative's night-time call is not
+/// collection. A number that only ever called is not included (yet).
+fn pattern_findings(
+    records: &[anjing_vault::RecordView],
+    classifications: &[NewClassification],
+    law: &Library,
+) -> Result<Vec<NewFinding>> {
+    use anjing_detect::patterns::{self, PatternRecord, Thresholds};
+    use std::collections::{HashMap, HashSet};
+
+    let collection: HashSet<i64> =
+        classifications.iter().filter(|c| c.is_collection).map(|c| c.record_id).collect();
+    let collector_numbers: HashSet<&str> = records
+        .iter()
+        .filter(|r| collection.contains(&r.id) && !r.number.is_empty())
+        .map(|r| r.number.as_str())
+        .collect();
+    let input: Vec<PatternRecord> = records
+        .iter()
+        .filter(|r| collector_numbers.contains(r.number.as_str()))
+        .filter_map(|r| {
+            Some(PatternRecord {
+                id: r.id,
+                kind: r.kind,
+                direction: r.direction,
+                number: r.number.clone(),
+                time: r.timestamp()?,
+                call_result: r.call_result,
+                text: r.text.clone(),
+                contributor: if r.contributor_relation.is_empty()
+                    || r.contributor_relation == "本人"
+                {
+                    patterns::BORROWER.to_string()
+                } else {
+                    r.contributor.clone()
+                },
+            })
+        })
+        .collect();
+    let thresholds = Thresholds::builtin().context("内置阈值数据有误")?;
+    let times: HashMap<i64, jiff::Timestamp> = input.iter().map(|r| (r.id, r.time)).collect();
+    let mut out = Vec::new();
+    for f in patterns::analyze(&input, &thresholds) {
+        let dates: Vec<jiff::civil::Date> = f
+            .record_ids
+            .iter()
+            .filter_map(|id| times.get(id))
+            .map(|t| anjing_model::time::shanghai_date(*t))
+            .collect();
+        let (from, to) = match (dates.iter().min(), dates.iter().max()) {
+            (Some(a), Some(b)) => (*a, *b),
+            _ => (law_date(None), law_date(None)),
+        };
+        let bases = law.bases_for_range(f.practice, from, to).iter().map(basis_json).collect();
+        out.push(NewFinding {
+            record_id: None,
+            practice: f.practice,
+            rule: f.rule,
+            severity: "warning".into(),
+            spans: Vec::new(),
+            explanation: f.explanation,
+            legal_bases: serde_json::Value::Array(bases),
+            record_ids: f.record_ids,
+            details: f.details,
+        });
+    }
+    Ok(out)
 }
 
 pub fn analyze(dir: &Path, rules: Option<&Path>, json: bool) -> Result<Status> {

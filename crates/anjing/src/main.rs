@@ -118,6 +118,10 @@ enum Command {
         /// 输出文件（默认：案件文件夹里的 报告.html）。Output file.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// 时间线包括全部记录（含与家人朋友的私人短信）；默认只包括有问题号码的记录。
+        /// Include every record, private conversations too (default: only numbers with findings).
+        #[arg(long)]
+        all: bool,
     },
     /// 签署并显示案件日志的最新检查点。Sign and print the latest log checkpoint.
     Checkpoint,
@@ -160,10 +164,11 @@ fn main() -> ExitCode {
             detect_cmds::classify(input.as_deref(), rules.as_deref())
         }
         Command::Analyze { rules, json } => detect_cmds::analyze(&cli.dir, rules.as_deref(), json),
-        Command::Report { output } => report_cmd::report(&cli.dir, output.as_deref()).map(|p| {
-            println!("报告已写入：{}", p.display());
-            exit::Status::Ok
-        }),
+        Command::Report { output, all } => report_cmd::report(&cli.dir, output.as_deref(), all)
+            .map(|p| {
+                println!("报告已写入：{}", p.display());
+                exit::Status::Ok
+            }),
         Command::Checkpoint => export::checkpoint(&cli.dir),
         Command::Export { output } => export::export(&cli.dir, output.as_deref()),
         Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),

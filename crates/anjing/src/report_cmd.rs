@@ -102,9 +102,10 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                             .map(|b| LegalBasisRow {
                                 citation_zh: b["citation_zh"].as_str().unwrap_or("").to_string(),
                                 statement_zh: b["statement_zh"].as_str().unwrap_or("").to_string(),
-                                confidence_label_zh: confidence_label(
-                                    b["confidence"].as_str().unwrap_or(""),
-                                ),
+                                confidence_label_zh: b["confidence_label_zh"]
+                                    .as_str()
+                                    .unwrap_or("")
+                                    .to_string(),
                             })
                             .collect()
                     })
@@ -129,18 +130,16 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
     Ok(input)
 }
 
-fn confidence_label(code: &str) -> String {
-    match code.to_ascii_lowercase().as_str() {
-        "verified" => "法律原文".into(),
-        "verified2" | "verified_2" => "据公开报道".into(),
-        "industry" => "行业自律规范（据公开报道）".into(),
-        _ => String::new(),
-    }
-}
-
 /// Writes the report and logs that it was made. Returns the path written.
-pub fn write_report(case: &mut Case, output: Option<&Path>) -> Result<PathBuf> {
-    let input = build_input(case)?;
+///
+/// Unless `all` is set, the timeline keeps only the records of numbers that a
+/// finding is about: the report may be shown to the police or a lender, and the
+/// borrower's and relatives' private conversations do not belong in it.
+pub fn write_report(case: &mut Case, output: Option<&Path>, all: bool) -> Result<PathBuf> {
+    let mut input = build_input(case)?;
+    if !all {
+        input.retain_flagged_numbers();
+    }
     let html = anjing_report::render_html(&input);
     let path = output.map(Path::to_path_buf).unwrap_or_else(|| case.root().join("报告.html"));
     std::fs::write(&path, html.as_bytes())
@@ -150,9 +149,9 @@ pub fn write_report(case: &mut Case, output: Option<&Path>) -> Result<PathBuf> {
     Ok(path)
 }
 
-pub fn report(dir: &Path, output: Option<&Path>) -> Result<PathBuf> {
+pub fn report(dir: &Path, output: Option<&Path>, all: bool) -> Result<PathBuf> {
     let mut case = Case::open(dir)?;
-    let path = write_report(&mut case, output)?;
+    let path = write_report(&mut case, output, all)?;
     crate::export::checkpoint_after(&mut case, "报告")?;
     Ok(path)
 }
