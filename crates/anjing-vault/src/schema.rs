@@ -134,6 +134,48 @@ BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 "#,
+    // 3: the user's decisions on findings. A decision names the finding by a
+    // stable key (record id + practice + rule for message findings; practice +
+    // rule + sorted supporting record ids for pattern findings), so it survives
+    // re-analysis. Decisions are never updated: a later decision supersedes.
+    r#"
+CREATE TABLE reviews (
+    id          INTEGER PRIMARY KEY,
+    finding_key TEXT NOT NULL,
+    decision    TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'cleared')),
+    reason      TEXT NOT NULL DEFAULT '',
+    at          TEXT NOT NULL,
+    log_seq     INTEGER NOT NULL
+);
+CREATE INDEX reviews_key ON reviews(finding_key);
+CREATE TRIGGER reviews_append_only_update BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+ALTER TABLE findings ADD COLUMN finding_key TEXT NOT NULL DEFAULT '';
+"#,
+    // 4: RFC 3161 timestamp tokens over signed checkpoints.
+    r#"
+CREATE TABLE timestamps (
+    id              INTEGER PRIMARY KEY,
+    checkpoint_size INTEGER NOT NULL,
+    imprint_sha256  TEXT NOT NULL,
+    request         BLOB,
+    response        BLOB NOT NULL,
+    gen_time        TEXT NOT NULL,
+    tsa             TEXT NOT NULL DEFAULT '',
+    at              TEXT NOT NULL
+);
+"#,
+    // 5: facts about the case that the evidence cannot tell (lender, names,
+    // remedies). Current value per key; every change is also a log entry.
+    r#"
+CREATE TABLE facts (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    at    TEXT NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
