@@ -19,6 +19,8 @@ ads, private debts, credit-repair scams…). `legit_reminder` is reported exactl
 when the message is collection and no abusive practice was found.
 */
 
+pub mod check;
+pub mod eval;
 pub mod normalize;
 pub mod patterns;
 mod rules;
