@@ -339,6 +339,19 @@ impl SigningKey {
         self.verifier().to_text()
     }
 
+    /// A 32-byte secret derived from the key for another purpose, named by `label`:
+    /// `SHA-256("anjing-derive-v1\n" ‖ label ‖ "\n" ‖ seed)`. It reveals nothing about the
+    /// seed or the signatures (the vault uses it for the salts of record leaves).
+    pub fn derive_secret(&self, label: &str) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(b"anjing-derive-v1\n");
+        h.update(label.as_bytes());
+        h.update(b"\n");
+        h.update(self.key.as_bytes());
+        h.finalize().into()
+    }
+
     /// The private key text `PRIVATE+KEY+<name>+<hex key hash>+<base64(0x01 ‖ seed)>\n`.
     ///
     /// This is the secret: store it encrypted, never log it.

@@ -123,6 +123,9 @@ pub enum ProofError {
     },
 
     /// The operating system could not supply randomness for a new key.
+    #[error("时间戳无效：{zh} (invalid timestamp: {en})")]
+    Timestamp { zh: String, en: String },
+
     #[error("无法从操作系统获取随机数 (could not get randomness from the operating system)")]
     Randomness,
 }

@@ -61,13 +61,15 @@
 //! # Modules
 //!
 //! * [`merkle`]: hashing, roots, inclusion and consistency proofs (generation and verification);
-//! * [`checkpoint`]: checkpoint bodies, Ed25519 signing keys, signed notes.
+//! * [`checkpoint`]: checkpoint bodies, Ed25519 signing keys, signed notes;
+//! * [`tsp`]: RFC 3161 timestamp requests and the checks of a TSA's reply.
 //!
 //! All errors are [`ProofError`], whose messages are Chinese first, English in parentheses.
 
 pub mod checkpoint;
 mod error;
 pub mod merkle;
+pub mod tsp;
 
 pub use checkpoint::{
     Checkpoint, SigningKey, VerifierKey, open_note, sign_checkpoint, sign_note,
