@@ -20,8 +20,18 @@ use anjing_model::{CallResult, Direction, RecordKind};
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub mod amr;
+pub mod android;
+pub mod container;
+pub mod db;
+pub mod ios;
+pub mod media;
+pub mod note;
 pub mod sbr;
+pub mod smsie;
 pub mod sniff;
+pub mod table;
+pub mod typedstream;
 pub mod unescape;
 
 pub use sniff::{Format, sniff};
@@ -123,6 +133,73 @@ pub enum ImportError {
     Io(#[from] std::io::Error),
     #[error("保存失败 (sink error): {0}")]
     Sink(#[from] SinkError),
+    /// A container was refused as a whole (zip bomb, too many entries): nothing is imported.
+    #[error("拒绝导入：{reason_zh} (refused: {reason_en})")]
+    Refused { reason_zh: String, reason_en: String },
+}
+
+/// What the user (or the file's name) tells about a file beyond its bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The file's name, or a ZIP member's path: recorders and screenshot tools
+    /// put a number and a time into it.
+    pub file_name: String,
+    /// `--number`: the other party of a screenshot or recording.
+    pub number: Option<String>,
+    /// `--time`: when it happened, Asia/Shanghai wall clock.
+    pub time: Option<String>,
+    /// `--map 时间=time,号码=number`: spreadsheet header → field (see [`table`]).
+    pub column_map: Vec<(String, String)>,
+}
+
+/// Largest file the in-memory paths of [`import`] buffer (XLSX, media) when
+/// the reader cannot seek; the vault always uses [`import_with`] on the stored copy.
+pub const MAX_BUFFERED: u64 = 512 * 1024 * 1024;
+
+/// Like [`import`], for a seekable reader (the vault's stored copy), with the user's hints.
+pub fn import_with<R: std::io::BufRead + std::io::Seek>(
+    format: Format,
+    reader: R,
+    hints: &Hints,
+    sink: &mut dyn RecordSink,
+) -> Result<ImportStats, ImportError> {
+    match format {
+        Format::Csv => table::import_csv(reader, hints, sink),
+        Format::Xlsx => table::import_xlsx(reader, hints, sink),
+        Format::Image | Format::Audio => media::import(format, reader, hints, sink),
+        Format::Note => note::import(reader, sink),
+        Format::Zip => container::list(reader, hints, sink),
+        other => import(other, reader, sink),
+    }
+}
+
+/// Checks, before anything is stored, that a sniffed file can really be
+/// imported with these hints (a table has a time or number column, a ZIP is
+/// no bomb). Refusals are [`ImportError::NotAnExport`] or [`ImportError::Refused`].
+pub fn confirm<R: std::io::BufRead + std::io::Seek>(
+    format: Format,
+    reader: R,
+    hints: &Hints,
+) -> Result<(), ImportError> {
+    match format {
+        Format::Csv => table::confirm_csv(reader, hints),
+        Format::Xlsx => table::confirm_xlsx(reader, hints),
+        Format::Zip => container::confirm(reader, &container::Limits::default()).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+fn buffered<R: std::io::Read>(reader: R) -> Result<std::io::Cursor<Vec<u8>>, ImportError> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    reader.take(MAX_BUFFERED + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_BUFFERED {
+        return Err(ImportError::Refused {
+            reason_zh: "文件太大，无法在内存中读取".into(),
+            reason_en: format!("larger than {MAX_BUFFERED} bytes for an unseekable reader"),
+        });
+    }
+    Ok(std::io::Cursor::new(buf))
 }
 
 /// Reads `reader` as `format` and streams everything to `sink`.
@@ -133,5 +210,104 @@ pub fn import<R: std::io::BufRead>(
 ) -> Result<ImportStats, ImportError> {
     match format {
         Format::SbrMessages | Format::SbrCalls => sbr::import(reader, sink),
+        Format::SmsIe => smsie::import(reader, sink),
+        Format::Sqlite
+        | Format::AndroidMmsSms
+        | Format::AndroidCallLog
+        | Format::IosSms
+        | Format::IosCallHistory => Err(ImportError::Io(std::io::Error::other(format!(
+            "数据库需要按文件路径读取 (format {} needs a file path: use import_path)",
+            format.code()
+        )))),
+        Format::Csv => table::import_csv(reader, &Hints::default(), sink),
+        Format::Note => note::import(reader, sink),
+        Format::Xlsx | Format::Image | Format::Audio | Format::Zip => {
+            import_with(format, buffered(reader)?, &Hints::default(), sink)
+        }
     }
+}
+
+impl Format {
+    /// Whether this format is read from a file path ([`import_path`]) rather than a stream.
+    pub fn needs_path(self) -> bool {
+        matches!(
+            self,
+            Format::Sqlite
+                | Format::AndroidMmsSms
+                | Format::AndroidCallLog
+                | Format::IosSms
+                | Format::IosCallHistory
+        )
+    }
+}
+
+/// Second sniffing step for formats the head bytes cannot settle: a SQLite
+/// database is opened (immutable, read-only: nothing is written next to it)
+/// and its schema picked by its tables. An unknown schema is
+/// [`ImportError::NotAnExport`] naming the tables. Other formats pass unchanged.
+pub fn refine(format: Format, path: &std::path::Path) -> Result<Format, ImportError> {
+    match format {
+        Format::Sqlite => db::sniff_db(path),
+        other => Ok(other),
+    }
+}
+
+/// Reads the file at `path` as `format`: databases are opened immutable and
+/// read-only ([`db::open_immutable`]); streaming formats are read through a
+/// buffer as by [`import`]. The vault passes the stored copy's path.
+pub fn import_path(
+    format: Format,
+    path: &std::path::Path,
+    sink: &mut dyn RecordSink,
+) -> Result<ImportStats, ImportError> {
+    match refine(format, path)? {
+        Format::AndroidMmsSms => android::import_mmssms(path, sink),
+        Format::AndroidCallLog => android::import_calllog(path, sink),
+        Format::IosSms => ios::import_sms(path, sink),
+        Format::IosCallHistory => ios::import_call_history(path, sink),
+        other => {
+            let file = std::fs::File::open(path)?;
+            import(other, std::io::BufReader::with_capacity(1 << 16, file), sink)
+        }
+    }
+}
+
+/// Earliest plausible time of a phone record (no export holds events before 2000).
+pub const PLAUSIBLE_FROM_MS: i64 = 946_684_800_000;
+
+/// Checks a derived time: before 2000-01-01 or more than a day after now
+/// (year 1970, a unit mix-up such as seconds read as milliseconds) gives an
+/// `implausible_time` warning. The record is kept as read either way.
+pub fn time_sanity(
+    time: Option<Timestamp>,
+    raw: &str,
+    unit: TimeUnit,
+    locator: &Locator,
+) -> Option<Problem> {
+    let t = time?;
+    let latest = Timestamp::now().as_millisecond().saturating_add(86_400_000);
+    let ms = t.as_millisecond();
+    if (PLAUSIBLE_FROM_MS..=latest).contains(&ms) {
+        return None;
+    }
+    let shown = anjing_model::time::display(t);
+    let when = if ms < PLAUSIBLE_FROM_MS { "早于 2000 年" } else { "晚于当前时间" };
+    let place = if locator.line > 0 {
+        format!("第 {} 行的记录", locator.line)
+    } else {
+        format!("记录 {} ", locator.path)
+    };
+    Some(Problem {
+        severity: Severity::Warning,
+        code: "implausible_time".into(),
+        locator: Some(locator.clone()),
+        message_zh: format!(
+            "{place}的时间 {shown}（北京时间）{when}，可能是时间单位或时钟错误；记录已保留，原始值为 {raw}"
+        ),
+        cause_en: format!(
+            "time {} from raw {raw:?} ({}) is before 2000 or more than a day in the future",
+            anjing_model::time::rfc3339_utc(t),
+            unit.code()
+        ),
+    })
 }

@@ -10,6 +10,30 @@ pub enum Format {
     SbrMessages,
     /// SMS Backup & Restore XML, root `<calls>`.
     SbrCalls,
+    /// A SQLite database whose schema is not decided yet (see [`crate::refine`]).
+    Sqlite,
+    /// Android `mmssms.db` (tables `sms`, `pdu`, `part`, `addr`).
+    AndroidMmsSms,
+    /// Android `calllog.db` / `contacts2.db` (table `calls`).
+    AndroidCallLog,
+    /// iOS `sms.db` (tables `message`, `handle`, `chat`, `attachment`).
+    IosSms,
+    /// iOS `CallHistory.storedata` (table `ZCALLRECORD`).
+    IosCallHistory,
+    /// SMS Import/Export (sms-ie) `messages.ndjson` or call-log JSON.
+    SmsIe,
+    /// A delimited text table (carrier itemised bill, a list a lawyer typed): UTF-8, BOM or GBK.
+    Csv,
+    /// An Excel workbook (Office Open XML).
+    Xlsx,
+    /// A screenshot or photo (PNG, JPEG, HEIC/HEIF, WebP, GIF).
+    Image,
+    /// A call recording (AMR-NB/WB, M4A/MP4, MP3, WAV, AAC, Ogg, FLAC).
+    Audio,
+    /// A manual contact log entry written by `anjing note add` (canonical JSON).
+    Note,
+    /// A ZIP container (e.g. sent over WeChat): every member is imported on its own.
+    Zip,
 }
 
 impl Format {
@@ -17,12 +41,36 @@ impl Format {
         match self {
             Format::SbrMessages => "sbr_messages",
             Format::SbrCalls => "sbr_calls",
+            Format::Sqlite => "sqlite",
+            Format::AndroidMmsSms => "android_mmssms",
+            Format::AndroidCallLog => "android_calllog",
+            Format::IosSms => "ios_sms",
+            Format::IosCallHistory => "ios_call_history",
+            Format::SmsIe => "sms_ie",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Image => "image",
+            Format::Audio => "audio",
+            Format::Note => "note",
+            Format::Zip => "zip",
         }
     }
     pub fn name_zh(self) -> &'static str {
         match self {
             Format::SbrMessages => "SMS Backup & Restore 短信备份（XML）",
             Format::SbrCalls => "SMS Backup & Restore 通话记录备份（XML）",
+            Format::Sqlite => "SQLite 数据库",
+            Format::AndroidMmsSms => "安卓短信数据库（mmssms.db）",
+            Format::AndroidCallLog => "安卓通话记录数据库（calllog.db）",
+            Format::IosSms => "苹果短信数据库（sms.db）",
+            Format::IosCallHistory => "苹果通话记录数据库（CallHistory.storedata）",
+            Format::SmsIe => "SMS Import/Export 短信/通话导出（JSON）",
+            Format::Csv => "表格（CSV）",
+            Format::Xlsx => "Excel 表格（XLSX）",
+            Format::Image => "截图/照片",
+            Format::Audio => "录音",
+            Format::Note => "手记（手动记录的联系）",
+            Format::Zip => "压缩包（ZIP）",
         }
     }
 }
@@ -35,6 +83,21 @@ pub fn sniff(head: &[u8]) -> Result<Format, ImportError> {
     };
     if head.is_empty() {
         return Err(not("文件是空的", "the file is empty"));
+    }
+    if head.starts_with(crate::db::SQLITE_MAGIC) {
+        return Ok(Format::Sqlite);
+    }
+    if crate::smsie::looks_like_smsie(head) {
+        return Ok(Format::SmsIe);
+    }
+    if let Some(f) = crate::media::sniff_binary(head) {
+        return Ok(f);
+    }
+    if crate::note::looks_like_note(head) {
+        return Ok(Format::Note);
+    }
+    if crate::table::looks_like_table(head) {
+        return Ok(Format::Csv);
     }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let text = match std::str::from_utf8(head) {
@@ -92,11 +155,10 @@ mod tests {
     #[test]
     fn rejects_empty_binary_and_foreign_xml() {
         assert!(matches!(sniff(b""), Err(ImportError::NotAnExport { .. })));
-        assert!(matches!(
-            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"),
-            Err(ImportError::NotAnExport { .. })
-        ));
+        assert!(matches!(sniff(b"\x00\x01\x02\x03binary"), Err(ImportError::NotAnExport { .. })));
         assert!(matches!(sniff(b"<html><body>"), Err(ImportError::NotAnExport { .. })));
-        assert!(matches!(sniff(b"id,text\n1,hello"), Err(ImportError::NotAnExport { .. })));
+        // A table is sniffed as CSV; whether it has usable columns is `confirm`'s question.
+        assert_eq!(sniff(b"id,text\n1,hello\n").unwrap(), Format::Csv);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe").unwrap(), Format::Image);
     }
 }
