@@ -298,7 +298,7 @@ fn explanations_quote_the_original_words_in_chinese() {
     let f = c.findings.iter().find(|f| f.rule == "third_party.contact_list_blast").unwrap();
     assert_eq!(
         f.explanation,
-        "消息里说“爆通-讯-录”，这是“爆通讯录”式的威胁：要把欠款的事告诉通讯录里的亲友。这既是威胁恐吓，也会波及与债务无关的人。"
+        "消息里说“爆通-讯-录”，这是“爆通讯录”式的威胁：要把欠款的事告诉通讯录里的亲友。这会让人害怕，也会打扰与债务无关的人。"
     );
     let c = classify("您的借款已逾期，请尽快还款");
     assert!(c.findings[0].explanation.starts_with("这是一条催还欠款的消息（"));
