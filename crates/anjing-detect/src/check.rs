@@ -234,7 +234,7 @@ pub fn check_message(detector: &Detector, text: &str, sender: Option<&str>) -> C
     }
 
     let level = reasons.iter().map(|r| r.level).max().unwrap_or(RiskLevel::Low);
-    reasons.sort_by(|a, b| b.level.cmp(&a.level));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.level));
     let advice = t
         .advice
         .iter()

@@ -1322,6 +1322,7 @@ fn derive(
         });
     }
 
+    probs.extend(crate::time_sanity(time, &time_raw, TimeUnit::UnixMs, &locator));
     RawRecord {
         kind,
         direction,

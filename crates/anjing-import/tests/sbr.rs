@@ -390,7 +390,7 @@ fn invalid_utf8_in_a_record_is_read_with_replacement() {
         b"<smses>\n<sms address=\"1\" date=\"1709571309000\" type=\"1\" body=\"ab".to_vec();
     bytes.extend_from_slice(b"\xff\xfe");
     bytes.extend_from_slice(
-        b"cd\" />\n<sms address=\"2\" date=\"1\" type=\"2\" body=\"ok\" />\n</smses>\n",
+        b"cd\" />\n<sms address=\"2\" date=\"1709571310000\" type=\"2\" body=\"ok\" />\n</smses>\n",
     );
     let (sink, stats) = run(&bytes);
     assert!(!stats.truncated, "{:#?}", sink.problems);

@@ -64,16 +64,21 @@ pub(crate) fn import_file(
     // 1. Sniff.
     let mut head = Vec::with_capacity(8192);
     open_buffered(path)?.take(8192).read_to_end(&mut head).map_err(io_err(path))?;
-    let format = anjing_import::sniff(&head).map_err(|e| match e {
-        anjing_import::ImportError::NotAnExport { reason_zh, reason_en } => {
-            VaultError::NotAnExport {
-                path: path.to_path_buf(),
-                message_zh: reason_zh,
-                cause_en: reason_en,
+    let format =
+        anjing_import::sniff(&head).and_then(|f| anjing_import::refine(f, path)).map_err(|e| {
+            match e {
+                anjing_import::ImportError::NotAnExport { reason_zh, reason_en } => {
+                    VaultError::NotAnExport {
+                        path: path.to_path_buf(),
+                        message_zh: reason_zh,
+                        cause_en: reason_en,
+                    }
+                }
+                other => {
+                    VaultError::Import { path: path.to_path_buf(), message: other.to_string() }
+                }
             }
-        }
-        other => VaultError::Import { path: path.to_path_buf(), message: other.to_string() },
-    })?;
+        })?;
 
     // 2. Store the original byte-exact before anything is derived from it.
     let stored = case.blobs.put(open_buffered(path)?).map_err(io_err(path))?;
@@ -142,8 +147,7 @@ pub(crate) fn import_file(
         damaged_problems: 0,
         by_kind: Default::default(),
     };
-    let reader = open_buffered(&blob_path)?;
-    let stats = anjing_import::import(format, reader, &mut sink)
+    let stats = anjing_import::import_path(format, &blob_path, &mut sink)
         .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.to_string() })?;
     let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } =
         sink;

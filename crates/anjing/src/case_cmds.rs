@@ -104,7 +104,14 @@ fn print_import(r: &ImportReport, from: &str, relation: &str) {
         let at = p
             .locator
             .as_ref()
-            .map(|l| format!("{}（第 {} 行第 {} 列）", l.path, l.line, l.column))
+            .map(|l| {
+                // Database rows have no line: their locator (`sms/_id=7`) says it all.
+                if l.line > 0 {
+                    format!("{}（第 {} 行第 {} 列）", l.path, l.line, l.column)
+                } else {
+                    l.path.clone()
+                }
+            })
             .unwrap_or_else(|| "文件".to_string());
         println!("    - {at}：{}（{}）", p.message_zh, p.cause_en);
     }
@@ -244,7 +251,9 @@ pub fn problems(dir: &Path, json: bool) -> Result<Status> {
             writeln!(out)?;
         } else {
             let at = match (&p.locator, p.line, p.column) {
-                (Some(l), Some(line), Some(col)) => format!("{l}（第 {line} 行第 {col} 列）"),
+                (Some(l), Some(line), Some(col)) if line > 0 => {
+                    format!("{l}（第 {line} 行第 {col} 列）")
+                }
                 (Some(l), _, _) => l.clone(),
                 _ => "整个文件".into(),
             };

@@ -1,0 +1,179 @@
+//! End-to-end: phone databases and SMS Import/Export files through the `anjing` binary.
+//!
+//! The database fixtures live with the importer (`crates/anjing-import/tests/data/`, written
+//! by `gen_dbs.py`; its README says which real export each stands for).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anjing"))
+}
+
+fn db(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../anjing-import/tests/data").join(name)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[track_caller]
+fn assert_status(o: &Output, code: i32) {
+    assert_eq!(o.status.code(), Some(code), "expected exit {code}\n{}", text(o));
+}
+
+fn new_case() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin().arg("init").arg(dir.path()).output().unwrap();
+    assert_status(&o, 0);
+    dir
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn all_four_databases_import_with_sources_and_a_clean_check() {
+    let case = new_case();
+    let input = tempfile::tempdir().unwrap();
+    for (name, from, n) in [
+        ("android-mmssms-v69-vendor.db", "本人", 5),
+        ("android-calllog.db", "本人", 7),
+        ("ios-sms.db", "李梅", 5),
+        ("ios-CallHistory.storedata", "李梅", 5),
+    ] {
+        // Import from a folder we watch: nothing may appear next to the evidence.
+        let path = input.path().join(name);
+        std::fs::copy(db(name), &path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let o = run(case.path(), &["import", path.to_str().unwrap(), "--from", from]);
+        assert_status(&o, 0);
+        assert!(text(&o).contains(&format!("读出 {n} 条记录")), "{}", text(&o));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+    let mut names: Vec<_> = std::fs::read_dir(input.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert_eq!(recs.len(), 22);
+    let find = |loc: &str| {
+        recs.iter()
+            .find(|r| r["sources"].as_array().unwrap().iter().any(|s| s["locator"] == loc))
+            .unwrap_or_else(|| panic!("no record from {loc}"))
+    };
+    let spam = find("spam_sms/_id=1");
+    assert_eq!(spam["kind"], "sms");
+    assert_eq!(spam["direction"], "in");
+    assert_eq!(spam["text"], "再不还钱就去你单位找你，让你同事都知道你是老赖");
+    let blocked = find("calls/_id=4");
+    assert_eq!(blocked["call_result"], "blocked");
+    assert_eq!(blocked["counterparty"], "+8617012345681");
+    let ios = find("message/ROWID=3");
+    assert_eq!(ios["time_unit"], "apple_ns");
+    assert_eq!(ios["contributor"], "李梅");
+    assert!(ios["text"].as_str().unwrap().starts_with("再不还钱"));
+    let missed = find("ZCALLRECORD/Z_PK=2");
+    assert_eq!(missed["call_result"], "missed");
+    assert_eq!(missed["time_unit"], "apple_s");
+    assert_eq!(missed["time_local"], "2023-11-15 06:01:40");
+
+    let probs = json_lines(&run(case.path(), &["problems", "--json"]));
+    let codes: Vec<_> = probs.iter().map(|p| p["code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes, ["unknown_type", "orphan_row"]);
+
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+#[test]
+fn implausible_time_is_a_warning_and_the_record_is_kept() {
+    let case = new_case();
+    let o = run(
+        case.path(),
+        &["import", db("android-mmssms-v53.db").to_str().unwrap(), "--from", "本人"],
+    );
+    assert_status(&o, 0);
+    assert!(text(&o).contains("早于 2000 年"), "{}", text(&o));
+    let probs = json_lines(&run(case.path(), &["problems", "--json"]));
+    assert_eq!(probs.len(), 1);
+    assert_eq!(probs[0]["code"], "implausible_time");
+    assert_eq!(probs[0]["severity"], "warning");
+    assert_eq!(probs[0]["locator"], "sms/_id=5");
+    assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 4);
+}
+
+#[test]
+fn unknown_sqlite_database_is_not_an_export_and_changes_nothing() {
+    let case = new_case();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wechat.db");
+    // A SQLite file of an unknown schema: the call-history fixture with its table renamed in
+    // place (same length, so the file stays a valid database).
+    let mut bytes = std::fs::read(db("ios-CallHistory.storedata")).unwrap();
+    let from = b"ZCALLRECORD";
+    let mut at = 0;
+    while let Some(p) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + p..at + p + from.len()].copy_from_slice(b"ZOTHERTABLE");
+        at += p + from.len();
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let o = run(case.path(), &["import", path.to_str().unwrap(), "--from", "本人"]);
+    assert_status(&o, 4);
+    assert!(text(&o).contains("ZOTHERTABLE"), "{}", text(&o));
+    assert!(json_lines(&run(case.path(), &["records", "--json"])).is_empty());
+}
+
+#[test]
+fn corrupt_database_never_panics() {
+    let case = new_case();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mmssms.db");
+    let mut bytes = std::fs::read(db("android-mmssms-v69-vendor.db")).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 200] {
+        *b = !*b;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let o = run(case.path(), &["import", path.to_str().unwrap(), "--from", "本人"]);
+    assert!(matches!(o.status.code(), Some(0 | 1 | 3 | 4)), "{}", text(&o));
+    assert!(!text(&o).contains("panicked"), "{}", text(&o));
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+#[test]
+fn smsie_ndjson_imports() {
+    let case = new_case();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("messages.ndjson");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"_id":"1","address":"+8613812345678","date":"1763380800000","type":"1","body":"今天必须还款"}"#,
+            "\n",
+            r#"{"_id":"2","date":"1763383600","msg_box":"1","m_type":"132","__sender_address":{"address":"+8617012345678","type":"137"},"__parts":[{"ct":"text/plain","text":"我们已到你家楼下"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let o = run(case.path(), &["import", path.to_str().unwrap(), "--from", "本人"]);
+    assert_status(&o, 0);
+    assert!(text(&o).contains("SMS Import/Export"), "{}", text(&o));
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["kind"], "mms");
+    assert_eq!(recs[1]["text"], "我们已到你家楼下");
+    assert_eq!(recs[1]["sources"][0]["locator"], "line:2");
+}

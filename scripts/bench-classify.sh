@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Throughput of `classify` (single thread) against a short Python reference over the
+# same input, in one run, with the ratio. Not a timed test.
+# Usage: scripts/bench-classify.sh [N_RUST] [N_PYTHON]
+#   N_RUST    messages for the Rust detector (default 1000000: the dev set repeated)
+#   N_PYTHON  messages for the Python reference (default 100000; its rate is per message,
+#             so a shorter run gives the same figure in less time)
+# Install jieba for the reference with `pip install jieba` (it falls back to plain re/in).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n_rust=${1:-1000000}
+n_py=${2:-100000}
+data=crates/anjing-detect/tests/data/dev-messages.jsonl
+cargo build --release -q -p anjing-detect --example classify_bench
+rust_out=$(target/release/examples/classify_bench "$data" "$n_rust")
+echo "$rust_out"
+py_out=$(python3 scripts/classify_bench_ref.py "$data" "$n_py")
+echo "$py_out"
+rust_rate=$(echo "$rust_out" | sed -n 's/.*: \([0-9]*\) messages\/s.*/\1/p' | head -1)
+py_rate=$(echo "$py_out" | sed -n 's/.*: \([0-9]*\) messages\/s.*/\1/p' | head -1)
+python3 -c "print(f'ratio Rust / Python: {$rust_rate / $py_rate:.1f}x')"
