@@ -309,6 +309,38 @@ pub(crate) fn heatmap(input: &ReportInput, a: &Analysis) -> Option<Html> {
     Some(h)
 }
 
+/// The three charts as standalone SVG documents (see [`crate::charts`]).
+pub(crate) fn standalone(input: &ReportInput) -> Vec<crate::Chart> {
+    let a = Analysis::new(input);
+    let mut out = Vec::new();
+    let mut push = |title: String, svg: Html| {
+        let svg = svg.finish();
+        // Only the root's viewBox height varies; read it back instead of threading it.
+        let height = svg
+            .split("viewBox=\"0 0 720 ")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|h| h.parse::<f64>().ok())
+            .unwrap_or(260.0);
+        let svg = svg.replacen(
+            "<svg ",
+            &format!("<svg width=\"{W}\" height=\"{height}\" font-family=\"sans-serif\" "),
+            1,
+        );
+        out.push(crate::Chart { title, svg, width: W, height });
+    };
+    if let Some((title, svg)) = contacts_over_time(input, &a) {
+        push(title, svg);
+    }
+    if let Some(svg) = heatmap(input, &a) {
+        push("一周里每个钟点收到多少次".to_string(), svg);
+    }
+    if let Some(svg) = top_numbers(&a, 12) {
+        push("联系最多的号码".to_string(), svg);
+    }
+    out
+}
+
 /// Truncates to at most `n` characters, with an ellipsis.
 pub(crate) fn truncate_chars(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -200,6 +200,28 @@ impl ReportInput {
     }
 }
 
+/// A chart as a standalone SVG document, for other renderers (the documents of
+/// `anjing-docs`, which rasterise it for DOCX). The same code draws the
+/// report's charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The caption, e.g. `每天收到的电话和短信`.
+    pub title: String,
+    /// A complete SVG document with `width`/`height` in px and
+    /// `font-family="sans-serif"` (map that family to a loaded CJK font when
+    /// rasterising: resvg drops text in a family it does not have).
+    pub svg: String,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The report's charts (contacts over time, hour × weekday heatmap, the
+/// numbers that called or texted most) as standalone SVG documents. Empty
+/// when nothing dated was received. Deterministic for a given input.
+pub fn charts(input: &ReportInput) -> Vec<Chart> {
+    charts::standalone(input)
+}
+
 /// Renders the whole report as one self-contained HTML document.
 ///
 /// Never panics on any input; output is deterministic for a given input.
