@@ -34,6 +34,7 @@ pub mod log;
 pub mod package;
 pub mod proofs;
 pub mod query;
+pub mod review;
 pub mod schema;
 
 pub use blob::BlobStore;

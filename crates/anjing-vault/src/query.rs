@@ -72,6 +72,11 @@ pub struct FindingView {
     pub record_ids: Vec<i64>,
     pub details: serde_json::Value,
     pub rules_version: String,
+    /// Stable across analysis runs (see [`crate::review`]); empty for findings
+    /// stored before keys existed.
+    pub finding_key: String,
+    /// The user's decision in force, if any (`anjing review`).
+    pub review: Option<crate::review::ReviewState>,
 }
 
 /// A stored import problem (`anjing problems --json`).
@@ -215,8 +220,9 @@ impl Case {
     pub fn findings(&self) -> Result<Vec<FindingView>, VaultError> {
         let mut st = self.conn.prepare(
             "SELECT id, record_id, practice, rule, severity, spans, explanation, legal_bases, record_ids,
-                    details, rules_version FROM findings ORDER BY id",
+                    details, rules_version, finding_key FROM findings ORDER BY id",
         )?;
+        let reviews = crate::review::current(&self.conn)?;
         let rows = st.query_map([], |r| {
             let practice: String = r.get(2)?;
             let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
@@ -235,9 +241,15 @@ impl Case {
                 record_ids: serde_json::from_value(json(8)?).unwrap_or_default(),
                 details: json(9)?,
                 rules_version: r.get(10)?,
+                finding_key: r.get(11)?,
+                review: None,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out: Vec<FindingView> = rows.collect::<Result<_, _>>()?;
+        for f in &mut out {
+            f.review = reviews.get(&f.finding_key).cloned();
+        }
+        Ok(out)
     }
 
     /// Per-record verdicts of the last analysis: (record id, is_collection, practices).
@@ -313,6 +325,8 @@ impl Case {
     ) -> Result<serde_json::Value, VaultError> {
         let tx = self.conn.transaction()?;
         let previous: i64 = tx.query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
+        let keys: Vec<String> = findings.iter().map(crate::review::finding_key).collect();
+        let changes = crate::review::changes(&tx, &keys)?;
         tx.execute("DELETE FROM findings", [])?;
         tx.execute("DELETE FROM classifications", [])?;
         {
@@ -329,10 +343,10 @@ impl Case {
             }
             let mut ins = tx.prepare(
                 "INSERT INTO findings (record_id, practice, rule, severity, spans, explanation, legal_bases,
-                                       record_ids, details, rules_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                       record_ids, details, rules_version, finding_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            for f in findings {
+            for (f, key) in findings.iter().zip(&keys) {
                 ins.execute(params![
                     f.record_id,
                     f.practice.code(),
@@ -344,6 +358,7 @@ impl Case {
                     serde_json::to_string(&f.record_ids).expect("ids serialise"),
                     f.details.to_string(),
                     rules_version,
+                    key,
                 ])?;
             }
         }
@@ -359,10 +374,14 @@ impl Case {
             "findings": findings.len(),
             "findings_replaced": previous,
             "by_practice": by_practice,
+            "changes": changes.counts(),
         });
         log::append(&tx, "analyze", &detail)?;
         tx.commit()?;
-        Ok(detail)
+        // The caller also gets the keys that changed (the log keeps the counts).
+        let mut out = detail;
+        out["changes"] = serde_json::to_value(&changes).expect("changes serialise");
+        Ok(out)
     }
 
     /// Appends a log entry for a change made outside the tables above (e.g. a report written).
