@@ -45,6 +45,9 @@ pub struct ImportReport {
     pub damaged: bool,
     /// Records read, by kind code (`sms`, `mms`, `call`…).
     pub by_kind: std::collections::BTreeMap<String, u64>,
+    /// For a ZIP: what each member imported as an artifact of its own did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<ImportReport>,
 }
 
 impl ImportReport {
@@ -60,7 +63,20 @@ pub(crate) fn import_file(
     contributor: &str,
     relation: &str,
 ) -> Result<ImportReport, VaultError> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    import_file_with(case, path, contributor, relation, &mut Default::default())
+}
+
+pub(crate) fn import_file_with(
+    case: &mut Case,
+    path: &Path,
+    contributor: &str,
+    relation: &str,
+    opts: &mut crate::members::ImportOptions<'_>,
+) -> Result<ImportReport, VaultError> {
+    let file_name = match opts.hints.file_name.as_str() {
+        "" => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        given => given.to_string(),
+    };
     // 1. Sniff.
     let mut head = Vec::with_capacity(8192);
     open_buffered(path)?.take(8192).read_to_end(&mut head).map_err(io_err(path))?;
@@ -81,6 +97,8 @@ pub(crate) fn import_file(
         })?;
 
     // 2. Store the original byte-exact before anything is derived from it.
+    anjing_import::confirm(format, open_buffered(path)?, &opts.hints)
+        .map_err(|e| crate::members::import_error(path, e))?;
     let stored = case.blobs.put(open_buffered(path)?).map_err(io_err(path))?;
     let blob_path = case.blobs.path_of(&stored.sha256);
 
@@ -98,6 +116,7 @@ pub(crate) fn import_file(
         truncated: false,
         damaged: false,
         by_kind: Default::default(),
+        members: Vec::new(),
     };
 
     // 3. One transaction for everything derived from the file.
@@ -147,8 +166,19 @@ pub(crate) fn import_file(
         damaged_problems: 0,
         by_kind: Default::default(),
     };
-    let stats = anjing_import::import_path(format, &blob_path, &mut sink)
-        .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.to_string() })?;
+    let who = crate::members::Who { id: contributor_id, name: contributor, relation };
+    let stats = crate::members::run(
+        &tx,
+        &case.blobs,
+        format,
+        &blob_path,
+        &file_name,
+        &stored.sha256,
+        &who,
+        opts,
+        &mut sink,
+        &mut report.members,
+    )?;
     let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } =
         sink;
     report.by_kind = by_kind;
@@ -196,7 +226,7 @@ pub(crate) fn severity_code(s: Severity) -> &'static str {
     }
 }
 
-struct VaultSink<'t> {
+pub(crate) struct VaultSink<'t> {
     tx: &'t Transaction<'t>,
     artifact: &'t str,
     contributor_id: i64,
@@ -238,12 +268,59 @@ fn dedup_key(contributor_id: i64, r: &RawRecord, number: &str) -> [u8; 16] {
     key
 }
 
+impl<'t> VaultSink<'t> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, artifact: &'t str, contributor_id: i64) -> Self {
+        VaultSink {
+            tx,
+            artifact,
+            contributor_id,
+            read: 0,
+            new: 0,
+            merged: 0,
+            problems: Vec::new(),
+            problem_count: 0,
+            damaged_problems: 0,
+            by_kind: Default::default(),
+        }
+    }
+
+    /// The report of an artifact imported through this sink.
+    pub(crate) fn into_report(
+        self,
+        file: &str,
+        stored: &crate::blob::StoredBlob,
+        format: Format,
+        stats: &anjing_import::ImportStats,
+    ) -> ImportReport {
+        ImportReport {
+            file: file.to_string(),
+            artifact: stored.sha256.clone(),
+            size: stored.size,
+            format: Some(format),
+            already_imported: false,
+            records_read: self.read,
+            records_new: self.new,
+            records_merged: self.merged,
+            problems: self.problems,
+            problem_count: self.problem_count,
+            truncated: stats.truncated,
+            damaged: stats.truncated || self.damaged_problems > 0,
+            by_kind: self.by_kind,
+            members: Vec::new(),
+        }
+    }
+}
+
 impl RecordSink for VaultSink<'_> {
     fn record(&mut self, r: RawRecord) -> Result<(), SinkError> {
         self.read += 1;
         *self.by_kind.entry(r.kind.code().to_string()).or_default() += 1;
         let num = anjing_model::phone::parse(&r.counterparty);
-        let key = dedup_key(self.contributor_id, &r, &num.normalized);
+        let key = crate::members::media_key(
+            dedup_key(self.contributor_id, &r, &num.normalized),
+            &r,
+            self.artifact,
+        );
         let db = |e: rusqlite::Error| SinkError(e.to_string());
         let inserted: Option<i64> = self
             .tx

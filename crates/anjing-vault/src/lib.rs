@@ -29,19 +29,24 @@ use serde::Serialize;
 
 pub mod blob;
 pub mod check;
+pub mod disclosure;
 pub mod ingest;
 pub mod log;
 pub mod package;
+pub mod members;
 pub mod proofs;
 pub mod query;
+pub mod records_tree;
 pub mod review;
 pub mod schema;
+pub mod timestamps;
 
 pub use blob::BlobStore;
 pub use check::{CheckFault, CheckReport};
 pub use ingest::ImportReport;
 pub use log::LogEntry;
 pub use query::{FindingView, ProblemView, RecordView, SourceRef};
+pub use members::ImportOptions;
 
 /// The database file inside a case folder.
 pub const DB_FILE: &str = "anjing.db";
@@ -223,6 +228,19 @@ impl Case {
     }
 
     /// Re-hashes every blob, walks the log chain and cross-checks artifacts against the log.
+    /// Imports one file with the user's hints and a progress callback; a ZIP's
+    /// members are imported as artifacts of their own in the same transaction.
+    /// See [`members`].
+    pub fn import_file_with(
+        &mut self,
+        path: &Path,
+        contributor: &str,
+        relation: &str,
+        opts: &mut ImportOptions<'_>,
+    ) -> Result<ImportReport, VaultError> {
+        ingest::import_file_with(self, path, contributor, relation, opts)
+    }
+
     pub fn check(&self) -> Result<CheckReport, VaultError> {
         check::run(self)
     }

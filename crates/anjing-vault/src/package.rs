@@ -101,14 +101,14 @@ pub fn csv_cell(value: &str) -> String {
     format!("\"{}\"", neutral.replace('"', "\"\""))
 }
 
-fn csv_row(cells: &[&str]) -> String {
+pub(crate) fn csv_row(cells: &[&str]) -> String {
     let mut line = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
     line.push_str("\r\n");
     line
 }
 
 /// Escapes text for HTML (element content and quoted attributes).
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -143,20 +143,72 @@ impl<W: Write> Write for HashingWriter<'_, W> {
     }
 }
 
-struct PackageWriter<W: Write + Seek> {
+pub(crate) struct PackageWriter<W: Write + Seek> {
     zip: ZipWriter<W>,
     sums: Vec<(String, String)>,
     options: SimpleFileOptions,
     path: PathBuf,
 }
 
+impl PackageWriter<File> {
+    /// A package being written to a temporary file beside `out`.
+    pub(crate) fn create(
+        out: &Path,
+    ) -> Result<(tempfile::NamedTempFile, PackageWriter<File>), VaultError> {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".anjing-export-")
+            .tempfile_in(dir)
+            .map_err(io_err(out))?;
+        let file = tmp.as_file().try_clone().map_err(io_err(out))?;
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(zip_time_now())
+            .unix_permissions(0o644);
+        let pkg = PackageWriter {
+            zip: ZipWriter::new(file),
+            sums: Vec::new(),
+            options,
+            path: out.into(),
+        };
+        Ok((tmp, pkg))
+    }
+
+    /// Writes SHA256SUMS, finishes the ZIP, moves it to `out` and returns its SHA-256, size
+    /// and number of files.
+    pub(crate) fn finish(
+        self,
+        tmp: tempfile::NamedTempFile,
+        out: &Path,
+    ) -> Result<(String, u64, usize), VaultError> {
+        let mut sums = String::new();
+        for (name, sha) in &self.sums {
+            sums.push_str(&format!("{sha}  {name}\n"));
+        }
+        let files = self.sums.len() + 1;
+        let PackageWriter { mut zip, options, .. } = self;
+        zip.start_file("SHA256SUMS", options)
+            .and_then(|_| zip.write_all(sums.as_bytes()).map_err(Into::into))
+            .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
+        let file = zip
+            .finish()
+            .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
+        file.sync_all().map_err(io_err(out))?;
+        drop(file);
+        tmp.persist(out).map_err(|e| VaultError::Io { path: out.into(), source: e.error })?;
+        let (sha256, size) =
+            crate::blob::hash_reader(File::open(out).map_err(io_err(out))?).map_err(io_err(out))?;
+        Ok((sha256, size, files))
+    }
+}
+
 impl<W: Write + Seek> PackageWriter<W> {
-    fn err(&self, e: impl std::fmt::Display) -> VaultError {
+    pub(crate) fn err(&self, e: impl std::fmt::Display) -> VaultError {
         VaultError::Package { path: self.path.clone(), message: e.to_string() }
     }
 
     /// Adds one file, filled by `fill`; records its SHA-256 for SHA256SUMS. Returns the hash.
-    fn add(
+    pub(crate) fn add(
         &mut self,
         name: &str,
         large: bool,
@@ -172,7 +224,7 @@ impl<W: Write + Seek> PackageWriter<W> {
         Ok(sha)
     }
 
-    fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<String, VaultError> {
+    pub(crate) fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<String, VaultError> {
         let path = self.path.clone();
         self.add(name, false, |w| w.write_all(bytes).map_err(io_err(&path)))
     }
@@ -191,11 +243,11 @@ fn import_entries(entries: &[LogEntry]) -> BTreeMap<String, (usize, &LogEntry)> 
     out
 }
 
-fn contributor_label(name: &str, relation: &str) -> String {
+pub(crate) fn contributor_label(name: &str, relation: &str) -> String {
     if relation.is_empty() { name.to_string() } else { format!("{name}（{relation}）") }
 }
 
-fn zip_time_now() -> zip::DateTime {
+pub(crate) fn zip_time_now() -> zip::DateTime {
     let now = jiff::Timestamp::now().to_zoned_datetime(anjing_model::time::shanghai());
     zip::DateTime::from_date_and_time(
         now.year() as u16,
@@ -231,22 +283,7 @@ impl Case {
         let artifacts = self.artifacts()?;
         let findings = self.findings()?;
 
-        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".anjing-export-")
-            .tempfile_in(dir)
-            .map_err(io_err(out))?;
-        let file = tmp.as_file().try_clone().map_err(io_err(out))?;
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .last_modified_time(zip_time_now())
-            .unix_permissions(0o644);
-        let mut pkg = PackageWriter {
-            zip: ZipWriter::new(file),
-            sums: Vec::new(),
-            options,
-            path: out.into(),
-        };
+        let (tmp, mut pkg) = PackageWriter::create(out)?;
 
         // Originals, byte-exact, re-hashed while copied.
         let mut artifact_paths = BTreeMap::new();
@@ -345,6 +382,25 @@ impl Case {
             pkg.add_bytes(&format!("proofs/{}.json", a.sha256), &bytes)?;
         }
 
+        // RFC 3161 tokens, each with the checkpoint note it stamps.
+        let mut stamps = Vec::new();
+        for t in self.timestamps()? {
+            let Some(note) = self.checkpoint_note(t.checkpoint_size)? else {
+                return Err(pkg.err(format!("时间戳 {} 所盖的检查点不在案件里", t.id)));
+            };
+            let tsr = format!("timestamps/{}.tsr", t.id);
+            let cpf = format!("timestamps/{}.checkpoint", t.id);
+            pkg.add_bytes(&tsr, &t.response)?;
+            pkg.add_bytes(&cpf, note.as_bytes())?;
+            stamps.push(serde_json::json!({
+                "token": tsr,
+                "checkpoint": cpf,
+                "checkpoint_size": t.checkpoint_size,
+                "gen_time": t.gen_time,
+                "tsa": t.tsa,
+            }));
+        }
+
         let mut contributors = Vec::new();
         {
             let mut st =
@@ -382,6 +438,7 @@ impl Case {
             "findings": findings.len(),
             "log": {"entries": cp.size, "head": entries.last().map(|e| e.hash.clone())},
             "checkpoint": {"origin": cp.origin, "size": cp.size, "root": root_hex, "verifier_key": vkey},
+            "timestamps": stamps,
         });
         let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| pkg.err(e))?;
         pkg.add_bytes("manifest.json", &manifest_bytes)?;
@@ -395,27 +452,11 @@ impl Case {
             cp.size,
             &root_hex,
             &vkey,
+            stamps.len(),
         );
         pkg.add_bytes(GUIDE_FILE, guide.as_bytes())?;
 
-        let mut sums = String::new();
-        for (name, sha) in &pkg.sums {
-            sums.push_str(&format!("{sha}  {name}\n"));
-        }
-        let files = pkg.sums.len() + 1;
-        let PackageWriter { zip, options, .. } = pkg;
-        let mut zip = zip;
-        zip.start_file("SHA256SUMS", options)
-            .and_then(|_| zip.write_all(sums.as_bytes()).map_err(Into::into))
-            .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
-        let file = zip
-            .finish()
-            .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
-        file.sync_all().map_err(io_err(out))?;
-        drop(file);
-        tmp.persist(out).map_err(|e| VaultError::Io { path: out.into(), source: e.error })?;
-        let (sha256, size) =
-            crate::blob::hash_reader(File::open(out).map_err(io_err(out))?).map_err(io_err(out))?;
+        let (sha256, size, files) = pkg.finish(tmp, out)?;
         Ok(ExportSummary {
             path: out.to_path_buf(),
             sha256,
@@ -430,6 +471,12 @@ impl Case {
     }
 }
 
+const STAMPS_HTML: &str = r#"<h2>可信时间戳（RFC 3161）</h2>
+<p>本包带有 {n} 个由时间戳服务机构（TSA）签发的时间戳：<code>timestamps/编号.tsr</code> 是时间戳服务的回复，<code>timestamps/编号.checkpoint</code> 是它盖章的检查点。时间戳证明这个检查点（也就是它覆盖的全部日志和原始文件的导入记录）<strong>最晚在盖章时间已经存在</strong>。装有 OpenSSL 的电脑上可以这样核对（需要时间戳服务机构的根证书 <code>tsa-ca.pem</code>，请从该机构的官方渠道获取）：</p>
+<pre>openssl ts -verify -data timestamps/1.checkpoint -in timestamps/1.tsr -CAfile tsa-ca.pem</pre>
+<p>显示 <code>Verification: OK</code> 即为有效。<code>anjing verify</code> 会检查时间戳是否完好、签名是否有效、证书是否为时间戳专用，并显示北京时间；但是否信任这家时间戳服务机构（它的证书链），需要由核对的人自己判断。</p>
+"#;
+
 #[allow(clippy::too_many_arguments)]
 fn guide_html(
     title: &str,
@@ -440,6 +487,7 @@ fn guide_html(
     size: u64,
     root_hex: &str,
     vkey: &str,
+    stamps: usize,
 ) -> String {
     let mut rows = String::new();
     for a in artifacts {
@@ -503,6 +551,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;
 <li><strong>包含证明</strong>：每个原始文件的导入记录（哈希、大小、提供人、时间）都在签名的日志中——可以只出示一个文件和它的证明，别人也能单独核对。</li>
 </ol>
 
+{stamps_html}
 <h2>这些核对能证明什么，不能证明什么</h2>
 <p>哈希值只能证明文件<strong>在导入之后没有被改动</strong>，不能证明短信内容本身是真实的。短信的原始载体是当事人的手机，请保留原手机和手机里的原始短信、通话记录；必要时可以办理公证，或到营业厅打印盖章的通话详单相互印证。签名密钥保存在当事人自己的电脑上，不是第三方机构的签名。</p>
 <p>本包检查点覆盖 {size} 条日志；默克尔根（十六进制）：<code>{root_hex}</code><br>公钥：<code>{vkey}</code></p>
@@ -512,6 +561,11 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;
 {rows}</table>
 </body></html>
 "#,
+        stamps_html = if stamps == 0 {
+            String::new()
+        } else {
+            STAMPS_HTML.replace("{n}", &stamps.to_string())
+        },
         title = esc(title),
         case_id = esc(case_id),
         exported = esc(&exported),
@@ -578,6 +632,10 @@ pub struct VerifyReport {
     pub verifier_key: Option<String>,
     pub checkpoint_size: Option<u64>,
     pub checks: Vec<VerifyCheck>,
+    /// RFC 3161 timestamps found valid (or not) in the package.
+    pub timestamps: Vec<crate::timestamps::PackageTimestamp>,
+    /// For a disclosure package: how many records it shows.
+    pub disclosed_records: Option<usize>,
 }
 
 impl VerifyReport {
@@ -586,21 +644,25 @@ impl VerifyReport {
     }
 }
 
-struct Check {
+pub(crate) struct Check {
     code: &'static str,
     title_zh: &'static str,
     proves_zh: &'static str,
-    failures: Vec<VerifyFailure>,
+    pub(crate) failures: Vec<VerifyFailure>,
 }
 
 impl Check {
-    fn new(code: &'static str, title_zh: &'static str, proves_zh: &'static str) -> Check {
+    pub(crate) fn new(
+        code: &'static str,
+        title_zh: &'static str,
+        proves_zh: &'static str,
+    ) -> Check {
         Check { code, title_zh, proves_zh, failures: Vec::new() }
     }
-    fn fail(&mut self, item: impl Into<String>, message_zh: impl Into<String>) {
+    pub(crate) fn fail(&mut self, item: impl Into<String>, message_zh: impl Into<String>) {
         self.failures.push(VerifyFailure { item: item.into(), message_zh: message_zh.into() });
     }
-    fn done(self, summary_zh: String) -> VerifyCheck {
+    pub(crate) fn done(self, summary_zh: String) -> VerifyCheck {
         VerifyCheck {
             code: self.code,
             title_zh: self.title_zh,
@@ -625,15 +687,18 @@ pub fn safe_entry_name(name: &str) -> bool {
 fn is_meta(name: &str) -> bool {
     REQUIRED_FILES.contains(&name) && name != "records.csv" && name != GUIDE_FILE
         || name.starts_with("proofs/")
+        || name.starts_with("timestamps/")
+        || name.starts_with("log/")
+        || name.starts_with("records/")
 }
 
 fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-struct Entry {
-    sha256: Option<String>,
-    size: u64,
+pub(crate) struct Entry {
+    pub(crate) sha256: Option<String>,
+    pub(crate) size: u64,
 }
 
 /// Verifies an evidence package. `Err` only when the file cannot be opened; everything about
@@ -655,6 +720,8 @@ pub fn verify_package_with_limits(
         verifier_key: None,
         checkpoint_size: None,
         checks: Vec::new(),
+        timestamps: Vec::new(),
+        disclosed_records: None,
     };
     let mut structure = Check::new(
         "structure",
@@ -785,15 +852,21 @@ pub fn verify_package_with_limits(
         }
         entries.insert(name, Entry { sha256: Some(hex::encode(hasher.finalize())), size: read });
     }
-    for req in REQUIRED_FILES {
-        if !entries.contains_key(req) {
-            structure.fail(req, "缺少这个必需的文件");
-        }
-    }
-    let n_files = entries.len();
     let text = |name: &str| -> Option<String> {
         meta.get(name).map(|b| String::from_utf8_lossy(b).into_owned())
     };
+    let manifest: serde_json::Value = text("manifest.json")
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let disclosure = manifest["format"].as_str() == Some(crate::disclosure::DISCLOSURE_FORMAT);
+    let required: &[&str] =
+        if disclosure { &crate::disclosure::REQUIRED_FILES } else { &REQUIRED_FILES };
+    for req in required {
+        if !entries.contains_key(*req) {
+            structure.fail(*req, "缺少这个必需的文件");
+        }
+    }
+    let n_files = entries.len();
     report.checks.push(structure.done(format!("共 {n_files} 个文件")));
 
     // SHA256SUMS
@@ -815,19 +888,25 @@ pub fn verify_package_with_limits(
         let hash = hash.to_ascii_lowercase();
         listed.insert(name.to_string());
         match entries.get(name) {
-            None => sums.fail(name, "清单里有这个文件，但包里没有（被删除了）"),
+            None => sums.fail(name, "SHA256SUMS 里有这个文件，但包里没有（被删除了，或 SHA256SUMS 被改动过）"),
             Some(Entry { sha256: Some(actual), .. }) if *actual == hash => {}
-            Some(Entry { sha256: Some(actual), .. }) => sums
-                .fail(name, format!("内容被改动过：清单中的 SHA-256 是 {hash}，实际是 {actual}")),
+            Some(Entry { sha256: Some(actual), .. }) => sums.fail(
+                name,
+                format!("内容被改动过（或 SHA256SUMS 被改动过）：SHA256SUMS 中的 SHA-256 是 {hash}，实际是 {actual}"),
+            ),
             Some(Entry { sha256: None, .. }) => sums.fail(name, "无法读取，无法核对"),
         }
     }
     for name in entries.keys() {
         if name != "SHA256SUMS" && !listed.contains(name) {
-            sums.fail(name.clone(), "包里有这个文件，但清单里没有（是后加进去的）");
+            sums.fail(name.clone(), "包里有这个文件，但 SHA256SUMS 里没有（是后加进去的）");
         }
     }
     report.checks.push(sums.done(format!("核对了清单中的 {} 个文件", listed.len())));
+    if disclosure {
+        crate::disclosure::verify_rest(&mut report, &entries, &meta, &manifest, pinned_key);
+        return Ok(report);
+    }
 
     // Originals: hash = name; every manifest artifact present.
     let mut originals = Check::new(
@@ -854,9 +933,6 @@ pub fn verify_package_with_limits(
             None => originals.fail(name.clone(), "无法读取"),
         }
     }
-    let manifest: serde_json::Value = text("manifest.json")
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(serde_json::Value::Null);
     report.title = manifest["case"]["title"].as_str().map(str::to_string);
     if let Some(list) = manifest["artifacts"].as_array() {
         for a in list {
@@ -974,13 +1050,35 @@ pub fn verify_package_with_limits(
         (None, _) => mroot.fail("checkpoint", "检查点无效，无法核对"),
         (_, Err(i)) => mroot.fail(format!("日志第 {} 条", i + 1), "哈希不是 64 位十六进制数"),
         (Some(cp), Ok(leaves)) => {
-            if cp.size != leaves.len() as u64 {
+            if cp.size > leaves.len() as u64 {
                 mroot.fail(
                     "log.jsonl",
-                    format!("检查点覆盖 {} 条日志，但 log.jsonl 有 {} 条", cp.size, leaves.len()),
+                    format!(
+                        "检查点覆盖 {} 条日志，但 log.jsonl 只有 {} 条（日志被截短或删除了条目）",
+                        cp.size,
+                        leaves.len()
+                    ),
+                );
+            } else if cp.size < leaves.len() as u64 {
+                mroot.fail(
+                    "checkpoint",
+                    format!(
+                        "检查点只覆盖 {} 条日志，但 log.jsonl 有 {} 条（检查点被换成了旧的，或日志被加长）",
+                        cp.size,
+                        leaves.len()
+                    ),
                 );
             } else if anjing_proof::root(leaves) != cp.root {
                 mroot.fail("log.jsonl", "算出的默克尔根与检查点不同（日志被改动过）");
+            }
+            let m = &manifest["checkpoint"];
+            if m["size"].as_u64() != Some(cp.size)
+                || m["root"].as_str() != Some(&hex::encode(cp.root))
+            {
+                mroot.fail(
+                    "checkpoint",
+                    "与 manifest.json 中记录的检查点不同（检查点或 manifest.json 被替换过）",
+                );
             }
         }
     }
@@ -1013,10 +1111,20 @@ pub fn verify_package_with_limits(
         incl.fail(extra, "这个证明文件没有对应的原始文件");
     }
     report.checks.push(incl.done(format!("{proved} 个原始文件的包含证明有效")));
+
+    let (check, stamps) = crate::timestamps::verify_in_package(
+        &meta,
+        &vkey,
+        checkpoint.as_ref(),
+        &log_entries,
+        leaves.as_deref().ok(),
+    );
+    report.timestamps = stamps;
+    report.checks.push(check);
     Ok(report)
 }
 
-fn log_entry_from_json(v: &serde_json::Value) -> Option<LogEntry> {
+pub(crate) fn log_entry_from_json(v: &serde_json::Value) -> Option<LogEntry> {
     Some(LogEntry {
         seq: v.get("seq")?.as_i64()?,
         at: v.get("at")?.as_str()?.to_string(),
@@ -1118,7 +1226,7 @@ mod tests {
         let out = dir.path().join("p.zip");
         let summary = case.export_package(&out).unwrap();
         assert_eq!(summary.originals, 1);
-        assert_eq!(summary.log_entries, 2);
+        assert_eq!(summary.log_entries, 3, "init, import, records_root");
         (dir, out)
     }
 
@@ -1127,8 +1235,8 @@ mod tests {
         let (_d, zip) = exported();
         let report = verify_package(&zip, None).unwrap();
         assert!(report.ok(), "{report:#?}");
-        assert_eq!(report.checks.len(), 7);
-        assert_eq!(report.checkpoint_size, Some(2));
+        assert_eq!(report.checks.len(), 8);
+        assert_eq!(report.checkpoint_size, Some(3));
         assert_eq!(report.title.as_deref(), Some("<b>案件</b>"));
         let mut z = ZipArchive::new(File::open(&zip).unwrap()).unwrap();
         let mut guide = String::new();

@@ -214,7 +214,7 @@ impl Case {
 
     /// The case signing key: loaded from `keys/case.key`, or, for a case made before keys
     /// existed, generated now and announced in the log (`case_key` entry).
-    fn signing_key(&mut self) -> Result<SigningKey, VaultError> {
+    pub(crate) fn signing_key(&mut self) -> Result<SigningKey, VaultError> {
         let path = key_path(&self.root);
         let Some(registered) = self.verifier_key()? else {
             let case_id = self.info()?.case_id;
@@ -252,6 +252,8 @@ impl Case {
 
     /// Signs a checkpoint over the whole log, stores it, writes `CASE/checkpoint` and returns
     /// the signed note. A log that has not grown since the last checkpoint gets that one back.
+    /// When the records changed since the last `records_root` entry, one is appended first
+    /// (see [`crate::records_tree`]), so every checkpoint commits to the current records.
     ///
     /// Refuses ([`VaultError::LogBroken`]) to sign a log whose hash chain is broken or that no
     /// longer matches the newest earlier checkpoint.
@@ -261,7 +263,7 @@ impl Case {
         if let Some(f) = chain_faults.into_iter().next() {
             return Err(VaultError::LogBroken { seq: f.seq, message_zh: f.message_zh });
         }
-        let leaves = self.log_leaves()?;
+        let mut leaves = self.log_leaves()?;
         let origin = origin(&self.info()?.case_id);
         let latest = self.latest_checkpoint()?;
         if let Some(prev) = &latest {
@@ -271,6 +273,10 @@ impl Case {
                     message_zh: format!("第 {} 条日志处的检查点：{zh}", prev.size),
                 },
             )?;
+        }
+        // Commit to the records tree first, so that the signed log covers it (disclosures).
+        if crate::records_tree::commit_root(&mut self.conn, &key)? {
+            leaves = self.log_leaves()?;
         }
         let size = leaves.len() as i64;
         let note = match latest.filter(|c| c.size == size) {

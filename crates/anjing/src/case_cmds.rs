@@ -22,18 +22,22 @@ pub fn import(
     from: &str,
     relation: &str,
     json: bool,
+    flags: &crate::import_cmds::ImportFlags,
 ) -> Result<Status> {
     let mut case = Case::open(dir)?;
     let mut status = Status::Ok;
     let mut reports = Vec::new();
     for file in files {
-        match case.import_file(file, from, relation) {
+        let mut opts = flags.options(file, json)?;
+        match case.import_file_with(file, from, relation, &mut opts) {
             Ok(report) => {
-                if report.damaged {
+                if crate::import_cmds::any_damaged(&report) {
                     status = status.worst(Status::Damaged);
                 }
                 if !json {
                     print_import(&report, from, relation);
+                    crate::import_cmds::print_problem_kinds(&case, &report, "  ");
+                    crate::import_cmds::print_members(&case, &report, 0);
                 }
                 reports.push(serde_json::to_value(&report)?);
             }

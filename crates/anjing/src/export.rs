@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anjing_vault::Case;
 use anjing_vault::package::{VerifyReport, verify_package};
+use anjing_vault::records_tree::Selection;
 use anyhow::{Context, Result};
 
 use crate::exit::Status;
@@ -31,8 +32,33 @@ fn default_output(case: &Case) -> PathBuf {
     case.root().join(format!("证据包-{}.zip", now.strftime("%Y%m%d-%H%M%S")))
 }
 
-/// `anjing export [-o FILE.zip]`.
-pub fn export(dir: &Path, output: Option<&Path>) -> Result<Status> {
+/// What `anjing export` shows of the case, when not everything (selective disclosure).
+#[derive(clap::Args, Debug, Default)]
+pub struct OnlyArgs {
+    /// 只出示这位提供人的记录（可重复）。Only the records of this contributor (repeatable).
+    #[arg(long = "only-contributor", value_name = "NAME")]
+    pub contributors: Vec<String>,
+    /// 只出示与这个号码有关的记录（可重复）。Only the records with this number (repeatable).
+    #[arg(long = "only-number", value_name = "NUMBER")]
+    pub numbers: Vec<String>,
+    /// 只出示这些编号的记录。Only these record ids.
+    #[arg(long = "records", value_name = "ID,…", value_delimiter = ',')]
+    pub ids: Vec<i64>,
+}
+
+impl OnlyArgs {
+    fn selection(&self) -> Option<Selection> {
+        let s = Selection {
+            contributors: self.contributors.clone(),
+            numbers: self.numbers.clone(),
+            ids: self.ids.clone(),
+        };
+        (!s.is_empty()).then_some(s)
+    }
+}
+
+/// `anjing export [-o FILE.zip] [--only-contributor NAME] [--only-number N] [--records IDS]`.
+pub fn export(dir: &Path, output: Option<&Path>, only: &OnlyArgs) -> Result<Status> {
     let mut case = Case::open(dir)?;
     // A package from a changed case would not verify: say so now, with the reasons.
     let check = case.check()?;
@@ -44,6 +70,9 @@ pub fn export(dir: &Path, output: Option<&Path>) -> Result<Status> {
         return Ok(Status::Tampered);
     }
     let out = output.map(Path::to_path_buf).unwrap_or_else(|| default_output(&case));
+    if let Some(selection) = only.selection() {
+        return export_disclosure(&mut case, &out, &selection);
+    }
     let summary = case.export_package(&out)?;
     let file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     case.log_event(
@@ -74,6 +103,35 @@ pub fn export(dir: &Path, output: Option<&Path>) -> Result<Status> {
         "  核对方法见包内的“验证说明.html”，或运行：anjing verify {}",
         crate::case_cmds::shell_quote(&out)
     );
+    Ok(Status::Ok)
+}
+
+fn export_disclosure(case: &mut Case, out: &Path, selection: &Selection) -> Result<Status> {
+    let summary = case.export_disclosure(out, selection)?;
+    let file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    case.log_event(
+        "export",
+        &serde_json::json!({
+            "sha256": summary.sha256,
+            "size": summary.size,
+            "file_name": file_name,
+            "log_entries": summary.log_entries,
+            "disclosure": {
+                "contributors": selection.contributors,
+                "numbers": selection.numbers,
+                "record_ids": selection.ids,
+                "records": summary.records,
+            },
+        }),
+    )?;
+    checkpoint_after(case, "证据包")?;
+    println!("部分出示的证据包已写入：{}", out.display());
+    println!(
+        "  出示 {} 条记录（案件共 {} 条），每条都附有它属于签名日志的证明；不含原始文件、其他记录和分析结果",
+        summary.records, summary.records_total
+    );
+    println!("  证据包本身的 SHA-256：{}（已记入案件日志）", summary.sha256);
+    println!("  核对：anjing verify {}", crate::case_cmds::shell_quote(out));
     Ok(Status::Ok)
 }
 
@@ -113,6 +171,27 @@ fn print_verify(file: &Path, r: &VerifyReport) {
                 println!("    ……共 {} 处问题", c.failures.len());
             }
         }
+    }
+    if !r.timestamps.is_empty() {
+        println!();
+        println!("可信时间戳（RFC 3161）：");
+        for t in &r.timestamps {
+            let mark = if t.ok { "✓" } else { "✗" };
+            let size = t.checkpoint_size.map(|s| format!("前 {s} 条日志")).unwrap_or_default();
+            println!(
+                "  {mark} {}：北京时间 {}（UTC {}），盖章的检查点覆盖{size}",
+                t.token, t.gen_time_local, t.gen_time_utc
+            );
+            println!("      时间戳服务机构证书：{}；签发者：{}", t.tsa_subject, t.tsa_issuer);
+            println!("      证书 SHA-256：{}；算法 {}", t.tsa_cert_sha256, t.signature_algorithm);
+        }
+        println!(
+            "  说明：安静核对了令牌完好、签名有效、证书是时间戳专用的，且盖章的正是本案日志的检查点；是否信任这家时间戳服务机构（它的证书链），需要你自己确认（例如用 openssl ts -verify 加上该机构的根证书）。"
+        );
+    }
+    if let Some(n) = r.disclosed_records {
+        println!();
+        println!("这是一个部分出示的证据包：只包含 {n} 条选定的记录，不含原始文件和其他记录。");
     }
     println!();
     if r.ok() {

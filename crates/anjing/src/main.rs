@@ -9,8 +9,10 @@ mod detect_cmds;
 mod exit;
 mod export;
 mod report_cmd;
+mod timestamp_cmd;
 
 use std::path::PathBuf;
+mod import_cmds;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +35,8 @@ const AFTER_HELP: &str = "\
   anjing import 妈妈的短信.xml --from 李梅 --relation 母亲
   anjing analyze && anjing report -o 报告.html
   anjing export -o 证据包.zip     打包原始文件、记录、日志和签名
+  anjing export --only-contributor 李梅 -o 母亲的短信.zip   只出示部分记录
+  anjing timestamp request -o 请求.tsq   向时间戳服务机构申请可信时间戳
   anjing verify 证据包.zip        核对证据包（不需要案件文件夹）";
 
 /// 安静（Anjing）：保存催收骚扰证据、识别违法催收、告诉你怎么办。
@@ -78,6 +82,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+        /// 表格的列：表头=字段，字段为 time date number type duration text direction kind ignore。
+        /// Spreadsheet columns, e.g. --map 时间=time,号码=number
+        #[arg(long, value_name = "表头=字段,…")]
+        map: Option<String>,
+        /// 截图、录音关联的对方号码。Number a screenshot or recording is about.
+        #[arg(long)]
+        number: Option<String>,
+        /// 截图、录音的时间（北京时间）。When a screenshot or recording was made.
+        #[arg(long)]
+        time: Option<String>,
+    },
+    /// 手动记录的联系（电话、短信、上门、微信）。The manual contact log.
+    Note {
+        #[command(subcommand)]
+        command: import_cmds::NoteCommand,
     /// 核对原始文件和日志有没有被改动。Verify blobs and the log chain.
     Check {
         #[arg(long)]
@@ -130,6 +149,13 @@ enum Command {
         /// 输出文件（默认：案件文件夹里的 证据包-日期.zip）。Output file.
         #[arg(short, long, value_name = "FILE.zip")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        only: export::OnlyArgs,
+    },
+    /// 可信时间戳（RFC 3161）：生成请求、附上回复。Trusted timestamps: request, attach.
+    Timestamp {
+        #[command(subcommand)]
+        command: timestamp_cmd::TimestampCommand,
     },
     /// 核对证据包，不需要案件文件夹。Verify an evidence package (no case folder needed).
     Verify {
@@ -152,8 +178,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init { dir, title } => case_cmds::init(dir.as_deref().unwrap_or(&cli.dir), &title),
-        Command::Import { files, from, relation, json } => {
-            case_cmds::import(&cli.dir, &files, &from, &relation, json)
+        Command::Import { files, from, relation, json, map, number, time } => {
+            let flags = import_cmds::ImportFlags { map, number, time };
+            case_cmds::import(&cli.dir, &files, &from, &relation, json, &flags)
         }
         Command::Log { json } => case_cmds::log(&cli.dir, json),
         Command::Check { json } => case_cmds::check(&cli.dir, json),
@@ -170,7 +197,8 @@ fn main() -> ExitCode {
                 exit::Status::Ok
             }),
         Command::Checkpoint => export::checkpoint(&cli.dir),
-        Command::Export { output } => export::export(&cli.dir, output.as_deref()),
+        Command::Export { output, only } => export::export(&cli.dir, output.as_deref(), &only),
+        Command::Timestamp { command } => timestamp_cmd::run(&cli.dir, command),
         Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),
         Command::Demo { dir } => demo::run(dir.as_deref()),
     };
@@ -182,3 +210,4 @@ fn main() -> ExitCode {
         }
     }
 }
+        Command::Note { command } => import_cmds::note(&cli.dir, command),

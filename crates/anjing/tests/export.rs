@@ -153,7 +153,7 @@ fn the_demo_package_verifies() {
     let o = bin().arg("verify").arg(&d.zip).arg("--json").output().unwrap();
     assert_status(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["checks"].as_array().unwrap().len(), 7);
+    assert_eq!(v["checks"].as_array().unwrap().len(), 8);
     assert!(v["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true));
 }
 
@@ -412,4 +412,123 @@ fn check_names_a_tampered_checkpoint_file() {
     let o = run(&case, &["export", "-o", z.to_str().unwrap()]);
     assert_status(&o, 5);
     assert!(!z.exists());
+}
+
+// ---- Selective disclosure ----
+
+struct Disclosure {
+    _dir: tempfile::TempDir,
+    /// A demo case of its own (the shared demo case stays read-only).
+    case: PathBuf,
+    zip: PathBuf,
+}
+
+fn mother_disclosure() -> &'static Disclosure {
+    static D: OnceLock<Disclosure> = OnceLock::new();
+    D.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path().join("case");
+        assert_status(&bin().arg("demo").arg(&case).output().unwrap(), 0);
+        let zip = dir.path().join("母亲.zip");
+        let o = run(&case, &["export", "--only-contributor", "李梅", "-o", zip.to_str().unwrap()]);
+        assert_status(&o, 0);
+        assert!(stdout(&o).contains("部分出示的证据包已写入"), "{}", stdout(&o));
+        // The disclosure is logged too, and the case still checks.
+        let log = stdout(&run(&case, &["log", "--json"]));
+        assert!(log.contains("\"disclosure\""), "{log}");
+        assert_status(&run(&case, &["check"]), 0);
+        Disclosure { _dir: dir, case, zip }
+    })
+}
+
+fn demo_records() -> Vec<serde_json::Value> {
+    let o = run(&demo().case, &["records", "--json"]);
+    assert_status(&o, 0);
+    stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn a_disclosure_of_the_mothers_records_verifies_and_hides_the_rest() {
+    let d = mother_disclosure();
+    let o = verify(&d.zip);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("部分出示") && out.contains("✓ 出示的记录"), "{out}");
+
+    let files = read_zip(&d.zip);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(!names.iter().any(|n| n.starts_with("originals/") || *n == "log.jsonl"), "{names:?}");
+    assert!(!names.contains(&"findings.json"));
+    let all_text: String =
+        files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+
+    let records = demo_records();
+    let is_mothers = |r: &serde_json::Value| r["contributor"] == "李梅";
+    let mothers: Vec<&str> =
+        records.iter().filter(|r| is_mothers(r)).filter_map(|r| r["text"].as_str()).collect();
+    assert!(!mothers.is_empty());
+    for t in &mothers {
+        assert!(all_text.contains(&t.replace('"', "\\\"")) || all_text.contains(t), "missing {t}");
+    }
+    // Not one text of the borrower's own messages (unless the mother got the same text).
+    let own: Vec<&str> = records
+        .iter()
+        .filter(|r| !is_mothers(r))
+        .filter_map(|r| r["text"].as_str())
+        .filter(|t| t.chars().count() >= 6 && !mothers.contains(t))
+        .collect();
+    assert!(own.len() > 50, "{}", own.len());
+    for t in own {
+        assert!(!all_text.contains(t), "the borrower's message leaked: {t}");
+    }
+    let shown = names.iter().filter(|n| n.starts_with("records/")).count();
+    assert_eq!(shown, records.iter().filter(|r| is_mothers(r)).count());
+}
+
+#[test]
+fn editing_a_disclosed_record_is_caught() {
+    let d = mother_disclosure();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = read_zip(&d.zip);
+    let (name, bytes) = files.iter_mut().find(|(n, _)| n.starts_with("records/")).unwrap();
+    let name = name.clone();
+    let mut doc: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    doc["record"]["time_raw"] = serde_json::json!("1700000000000");
+    *bytes = serde_json::to_vec_pretty(&doc).unwrap();
+    fix_sums(&mut files);
+    let out = dir.path().join("t.zip");
+    write_zip(&out, &files);
+    let o = verify(&out);
+    assert_status(&o, 5);
+    assert!(stdout(&o).contains(&format!("✗ {name}：记录与签名时登记的不同")), "{}", stdout(&o));
+
+    // records.csv edited alone (sums fixed): it no longer matches the proved records.
+    let mut files = read_zip(&d.zip);
+    for (n, b) in &mut files {
+        if n == "records.csv" {
+            let t = String::from_utf8(b.clone()).unwrap().replacen("李梅", "王芳", 1);
+            *b = t.into_bytes();
+        }
+    }
+    fix_sums(&mut files);
+    write_zip(&out, &files);
+    let o = verify(&out);
+    assert_status(&o, 5);
+    assert!(
+        stdout(&o).contains("✗ records.csv：与 records/ 中经过证明的记录不一致"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A disclosure by number and by record ids.
+    let case = &d.case;
+    let z2 = dir.path().join("ids.zip");
+    assert_status(&run(case, &["export", "--records", "1,2,3", "-o", z2.to_str().unwrap()]), 0);
+    let o = verify(&z2);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("3 条记录的包含证明有效"), "{}", stdout(&o));
+    let z3 = dir.path().join("none.zip");
+    let o = run(case, &["export", "--only-number", "10000", "-o", z3.to_str().unwrap()]);
+    assert_status(&o, 1);
+    assert!(stderr(&o).contains("没有符合条件的记录"), "{}", stderr(&o));
 }
