@@ -223,7 +223,7 @@ pub fn walk<R: Read + Seek>(
     reader: R,
     prefix: &str,
     limits: &Limits,
-    budget: &mut u64,
+    budget: &std::cell::Cell<u64>,
     on_file: &mut OnFile<'_>,
     on_problem: &mut dyn FnMut(Problem) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
@@ -278,7 +278,7 @@ pub fn walk<R: Read + Seek>(
         }
         let (size, packed) = (f.size(), f.compressed_size());
         check_entry(&name, size, packed, limits)?;
-        if size > *budget {
+        if size > budget.get() {
             return Err(refused(
                 format!(
                     "压缩包（含嵌套的压缩包）解开后超过上限 {} MB，疑似“压缩炸弹”",
@@ -287,11 +287,11 @@ pub fn walk<R: Read + Seek>(
                 format!("total uncompressed size over {}", limits.max_total),
             ));
         }
-        let cap = limits.max_entry.min(*budget);
+        let cap = limits.max_entry.min(budget.get());
         let ratio_cap = packed.max(1).saturating_mul(limits.max_ratio).max(limits.ratio_floor);
         let mut capped = Capped { inner: &mut f, read: 0, cap, ratio_cap };
         on_file(&name, size, &mut capped)?;
-        *budget = budget.saturating_sub(capped.read);
+        budget.set(budget.get().saturating_sub(capped.read));
     }
     Ok(())
 }
@@ -307,7 +307,7 @@ pub fn list<R: Read + Seek>(
     let limits = Limits::default();
     confirm(&mut reader, &limits)?;
     reader.rewind()?;
-    let mut budget = limits.max_total;
+    let budget = std::cell::Cell::new(limits.max_total);
     let mut stats = ImportStats::default();
     let prefix = if hints.file_name.is_empty() { "zip" } else { &hints.file_name };
     let mut members = Vec::new();
@@ -316,7 +316,7 @@ pub fn list<R: Read + Seek>(
         reader,
         prefix,
         &limits,
-        &mut budget,
+        &budget,
         &mut |name, _, r| {
             let n = io::copy(r, &mut io::sink())
                 .map_err(|e| refusal(&e).unwrap_or(ImportError::Io(e)))?;
@@ -382,7 +382,7 @@ mod tests {
         assert!(matches!(e, ImportError::Refused { .. }), "{e}");
         // With the declared check off, the actual-bytes cap still stops it.
         let lax = Limits { max_ratio: u64::MAX / 2, max_entry: 1 << 20, ..Limits::default() };
-        let mut budget = u64::MAX;
+        let budget = std::cell::Cell::new(u64::MAX);
         let mut on_file = |_: &str, _: u64, r: &mut dyn Read| -> Result<(), ImportError> {
             io::copy(r, &mut io::sink()).map_err(|e| refusal(&e).unwrap_or(ImportError::Io(e)))?;
             Ok(())
@@ -391,17 +391,17 @@ mod tests {
             Cursor::new(&z),
             "b.zip",
             &Limits { max_entry: u64::MAX, ..lax.clone() },
-            &mut budget,
+            &budget,
             &mut on_file,
             &mut |_| Ok(()),
         );
         assert!(r.is_ok());
-        let mut budget = 1 << 20;
+        let budget = std::cell::Cell::new(1 << 20);
         let r = walk(
             Cursor::new(&z),
             "b.zip",
             &Limits { max_entry: u64::MAX, ..lax },
-            &mut budget,
+            &budget,
             &mut on_file,
             &mut |_| Ok(()),
         );

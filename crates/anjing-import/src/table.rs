@@ -233,7 +233,7 @@ static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A wall-clock text in Asia/Shanghai → instant. `None` when it is no date.
-pub(crate) fn parse_wall_clock(s: &str) -> Option<Timestamp> {
+pub fn parse_wall_clock(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     let caps = DATE_TIME.captures(s).or_else(|| COMPACT.captures(s))?;
     let num = |i: usize| caps.get(i).map(|m| m.as_str().parse::<i64>().ok()).unwrap_or(Some(0));
@@ -289,7 +289,7 @@ static HMS_COLON: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A duration text → whole seconds. `None` when it is no duration.
-pub(crate) fn parse_duration(s: &str) -> Option<i64> {
+pub fn parse_duration(s: &str) -> Option<i64> {
     let s = s.trim().to_lowercase();
     if s.is_empty() {
         return None;
@@ -687,6 +687,9 @@ fn csv_reader<R: Read>(r: R, delimiter: u8) -> csv::Reader<R> {
 
 struct CsvHead<R> {
     encoding: Encoding,
+    /// Lines end in CRLF: the csv crate then reports a record's start one line
+    /// (and one byte) early, at the `\n` of the previous terminator.
+    crlf: bool,
     reader: csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
 }
 
@@ -705,9 +708,10 @@ fn open_csv<R: BufRead>(mut reader: R) -> Result<CsvHead<R>, ImportError> {
         .max_by_key(|l| l.bytes().filter(|b| [b',', b'\t', b';', b'|'].contains(b)).count())
         .map(|l| delimiter_of(l))
         .unwrap_or(b',');
+    let crlf = head.windows(2).any(|w| w == b"\r\n");
     let mut cursor = std::io::Cursor::new(head);
     cursor.set_position(skip as u64);
-    Ok(CsvHead { encoding, reader: csv_reader(cursor.chain(reader), delimiter) })
+    Ok(CsvHead { encoding, crlf, reader: csv_reader(cursor.chain(reader), delimiter) })
 }
 
 fn decode_record(rec: &csv::ByteRecord, enc: Encoding) -> (Vec<Cell>, bool) {
@@ -722,6 +726,16 @@ fn decode_record(rec: &csv::ByteRecord, enc: Encoding) -> (Vec<Cell>, bool) {
         })
         .collect();
     (cells, bad)
+}
+
+/// Where a record starts, 1-based line and byte offset (see [`CsvHead::crlf`]).
+fn start_of(rec: &csv::ByteRecord, crlf: bool) -> csv::Position {
+    let mut p = rec.position().cloned().unwrap_or_else(csv::Position::new);
+    if crlf && p.record() > 0 {
+        p.set_line(p.line() + 1);
+        p.set_byte(p.byte() + 1);
+    }
+    p
 }
 
 fn csv_locator(pos: Option<&csv::Position>, index: u64) -> Locator {
@@ -764,7 +778,7 @@ pub fn import_csv<R: BufRead>(
     let mut rec = csv::ByteRecord::new();
     while first.len() < HEADER_SCAN && h.reader.read_byte_record(&mut rec).map_err(csv_error)? {
         let (cells, bad) = decode_record(&rec, h.encoding);
-        first.push((cells, bad, rec.position().cloned().unwrap_or_else(csv::Position::new)));
+        first.push((cells, bad, start_of(&rec, h.crlf)));
     }
     let texts: Vec<Vec<String>> =
         first.iter().map(|(c, _, _)| c.iter().map(|c| c.text.clone()).collect()).collect();
@@ -808,7 +822,7 @@ pub fn import_csv<R: BufRead>(
         match h.reader.read_byte_record(&mut rec) {
             Ok(true) => {
                 let (cells, bad) = decode_record(&rec, h.encoding);
-                let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+                let pos = start_of(&rec, h.crlf);
                 handle(&mut em, cells, bad, &pos)?;
             }
             Ok(false) => break,
@@ -1151,6 +1165,22 @@ mod tests {
         assert!(s.0[2].time.is_none());
         let codes: Vec<&str> = s.1.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, ["preamble", "bad_time", "bad_duration", "not_a_record"]);
+    }
+
+    #[test]
+    fn crlf_lines_and_offsets_point_at_the_row() {
+        let text = b"title\r\ntime,number\r\n2026-01-05 22:13,138\r\n\"2026-01-06\r\n 08:00\",139\r\n2026-01-07 09:00,150\r\n";
+        let mut s = Collect(vec![], vec![]);
+        import_csv(&text[..], &Hints::default(), &mut s).unwrap();
+        let at: Vec<(u64, u64)> = s.0.iter().map(|r| (r.locator.line, r.locator.offset)).collect();
+        assert_eq!(at, [(3, 20), (4, 42), (6, 68)]);
+        for (line, off) in at {
+            assert!(
+                text[off as usize..].starts_with(b"2026")
+                    || text[off as usize..].starts_with(b"\"2026"),
+                "{line}"
+            );
+        }
     }
 
     #[test]
