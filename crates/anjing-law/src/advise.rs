@@ -33,9 +33,11 @@ pub enum LenderType {
     ConsumerFinance,
     /// A small-loan company, including online small loans (小贷/网络小贷, local regulators).
     MicroLoan,
-    /// No licence, or not known yet.
-    #[default]
+    /// No licence (an unlicensed or usurious lender), as far as the person knows.
     UnlicensedOrUnknown,
+    /// Not known: the plan routes only by what was found and says how to find out.
+    #[default]
+    Unknown,
 }
 
 impl LenderType {
@@ -45,7 +47,8 @@ impl LenderType {
             LenderType::BankOrCreditCard => "银行或信用卡",
             LenderType::ConsumerFinance => "消费金融公司",
             LenderType::MicroLoan => "小额贷款公司（含网络小贷）",
-            LenderType::UnlicensedOrUnknown => "无牌放贷或尚不清楚",
+            LenderType::UnlicensedOrUnknown => "无牌放贷",
+            LenderType::Unknown => "尚不清楚",
         }
     }
 }
@@ -404,8 +407,9 @@ impl Guide {
     /// `practices_found` gives each practice detection found with its count; a count of 0
     /// means not found. Order follows the reference's routing by lender type: licensed
     /// lenders (bank, consumer finance) → lender complaint, 12378, then police and court;
-    /// small-loan companies → lender, local regulator, 互金协会, police, court; unlicensed or
-    /// unknown → police first, then court, never 12378. A suspected scam puts the police first
+    /// small-loan companies → lender, local regulator, 互金协会, police, court; unlicensed →
+    /// police first (催收非法债务), then court, never 12378; unknown → police for the abuse
+    /// found and a note on finding out who the lender is, no regulator. A suspected scam puts the police first
     /// whatever the lender. App contact-list demands add 12377 and 12321.
     pub fn advise(&self, facts: &CaseFacts, practices_found: &[(Practice, usize)]) -> Plan {
         let found = |p: Practice| practices_found.iter().any(|&(q, n)| q == p && n > 0);
@@ -441,6 +445,11 @@ impl Guide {
                     plan.push("police", "police_illegal_debt");
                 }
                 LenderType::UnlicensedOrUnknown => {}
+                // Not known: no regulator can be named, nor an illegal debt assumed; the
+                // police (for the abuse found) and a note on finding out the lender type are
+                // all that is safe to say.
+                LenderType::Unknown if abuse => plan.push("police", "police_harassment"),
+                LenderType::Unknown => {}
             }
         }
         if facts.demanded_contacts_access {
@@ -504,6 +513,10 @@ impl Guide {
                     .to_string(),
             ),
             LenderType::MicroLoan => {}
+            LenderType::Unknown => notes.push(
+                "还不清楚放贷方是什么机构，所以本计划没有列出金融监管部门。请在借款合同、App的借款协议或放款记录中查找放贷机构全称：银行和消费金融公司、小额贷款公司、无牌放贷，投诉的去处不同。查到后用 anjing facts 填写，再看一次计划。"
+                    .to_string(),
+            ),
         }
         notes.extend(self.limitations.iter().map(|g| format!("{}：{}", g.title_zh, g.detail_zh)));
         notes
@@ -686,6 +699,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_lender_names_no_regulator_and_no_illegal_debt_offence() {
+        assert_eq!(CaseFacts::default().lender_type, LenderType::Unknown);
+        let plan = advise(&facts(LenderType::Unknown), &HARASSED);
+        let ids = plan.channel_ids();
+        assert_eq!(ids[0], "police", "{ids:?}");
+        for id in ["12378", "local-regulator", "nifa", "lender"] {
+            assert!(!ids.contains(&id), "{ids:?}");
+        }
+        // Not known to be an illegal debt: the 催收非法债务罪 reason is not given.
+        assert!(!plan.steps[0].why_zh.contains("催收非法债务罪"), "{}", plan.steps[0].why_zh);
+        assert!(plan.notes_zh.iter().any(|n| n.contains("还不清楚放贷方")), "{:?}", plan.notes_zh);
+    }
+
+    #[test]
     fn a_scam_puts_the_police_first_whatever_the_lender() {
         let f = CaseFacts { scam_signs: true, ..facts(LenderType::BankOrCreditCard) };
         let plan = advise(&f, &HARASSED);
@@ -805,6 +832,7 @@ mod tests {
             LenderType::ConsumerFinance,
             LenderType::MicroLoan,
             LenderType::UnlicensedOrUnknown,
+            LenderType::Unknown,
         ] {
             let all: Vec<(Practice, usize)> = Practice::ALL.iter().map(|&p| (p, 1)).collect();
             let f = CaseFacts { demanded_contacts_access: true, scam_signs: true, ..facts(t) };
@@ -813,7 +841,7 @@ mod tests {
                 assert!(!wording::overstates(s), "{s}");
                 assert!(!wording::names_defunct_regulator_as_current(s), "{s}");
             }
-            if t == LenderType::UnlicensedOrUnknown {
+            if matches!(t, LenderType::UnlicensedOrUnknown | LenderType::Unknown) {
                 assert!(!plan.channel_ids().contains(&"12378"));
             }
         }
