@@ -30,6 +30,7 @@ use serde::Serialize;
 pub mod blob;
 pub mod check;
 pub mod disclosure;
+pub mod facts;
 pub mod ingest;
 pub mod log;
 pub mod package;
