@@ -9,7 +9,8 @@ use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph,
-    Pic, Run, RunFonts, Shading, Table as DTable, TableCell, TableRow, WidthType,
+    Pic, Run, RunFonts, Shading, SpecialIndentType, Table as DTable, TableCell, TableRow,
+    WidthType,
 };
 
 use crate::DocsError;
@@ -180,7 +181,11 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, DocsError> {
                     _ => (BODY, Paragraph::new().line_spacing(spacing())),
                 };
                 para = match p.style {
-                    ParaStyle::Body => para.align(AlignmentType::Both).first_line_chars(200),
+                    // Two characters of 14 pt = 560 twips (LibreOffice ignores firstLineChars alone).
+                    ParaStyle::Body => para
+                        .align(AlignmentType::Both)
+                        .indent(None, Some(SpecialIndentType::FirstLine(560)), None, None)
+                        .first_line_chars(200),
                     ParaStyle::Plain => para.align(AlignmentType::Both),
                     ParaStyle::Right => para.align(AlignmentType::Right),
                     ParaStyle::Quote => {

@@ -24,6 +24,15 @@ const DEMO_FILES: &[(&str, &str, &str, &[u8])] = &[
 
 const DEMO_TITLE: &str = "演示案件：张伟与“快闪借”（合成数据）";
 
+/// The demo's case facts (synthetic, like everything in the demo).
+const DEMO_FACTS: &[(&str, &str)] = &[
+    ("borrower_name", "张伟"),
+    ("lender_type", "micro_loan"),
+    ("lender_name", "某某网络小额贷款有限公司"),
+    ("app_name", "快闪借"),
+    ("notes", "演示数据：人物、机构、App和号码全部是虚构的。"),
+];
+
 /// Removes a previous demo case in `dir`, refusing to touch anything else.
 fn clear_previous_demo(dir: &Path) -> Result<()> {
     if !dir.exists() {
@@ -91,6 +100,10 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
         );
     }
 
+    case.set_facts(DEMO_FACTS)?;
+    println!(
+        "已填写演示案件信息：借款人 张伟，放贷方 某某网络小额贷款有限公司（小额贷款公司），App 快闪借（均为虚构）"
+    );
     crate::export::checkpoint_after(&mut case, "导入")?;
 
     println!();
@@ -110,10 +123,20 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
     );
     let shown = std::fs::canonicalize(&report).unwrap_or(report);
     println!("\n报告已生成，用浏览器打开：\n  {}", shown.display());
+    let advice = crate::advise_cmds::build(&case, crate::advise_cmds::today())?;
+    println!(
+        "\n行动计划（前几步，完整内容见 anjing -C {} advise）：",
+        crate::case_cmds::shell_quote(&dir)
+    );
+    for line in crate::advise_cmds::summary_lines(&advice, 3) {
+        println!("  {line}");
+    }
     println!("\n接着可以试试：");
     let d = crate::case_cmds::shell_quote(&dir);
     println!("  anjing -C {d} records        # 全部记录");
     println!("  anjing -C {d} findings       # 每一项发现和理由");
+    println!("  anjing -C {d} advise         # 行动计划：向哪里投诉、法律依据和期限");
+    println!("  anjing -C {d} facts          # 案件信息（放贷方、借款人等）");
     println!("  anjing -C {d} log            # 案件日志（哈希链）");
     println!("  anjing -C {d} check          # 核对证据有没有被改动");
     println!("  anjing -C {d} export -o 证据包.zip   # 生成可交给法院、律师的证据包");

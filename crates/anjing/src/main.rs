@@ -3,6 +3,7 @@
 //! Thin by design: every command parses its arguments, calls the library
 //! crates and prints. See ARCHITECTURE.md for the layers below.
 
+mod advise_cmds;
 mod case_cmds;
 mod demo;
 mod detect_cmds;
@@ -167,6 +168,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 填写或查看案件信息（放贷方、借款人等），每次改动记入日志。Case facts.
+    #[command(after_help = advise_cmds::FACTS_HELP)]
+    Facts {
+        /// 直接填写，例如 --set lender_type=micro_loan app_name=快闪借。Set facts.
+        #[arg(long, value_name = "KEY=VALUE", num_args = 1..)]
+        set: Vec<String>,
+        /// 即使输入不是终端也逐项询问（每行一个回答）。Ask even when stdin is not a terminal.
+        #[arg(long, conflicts_with = "set")]
+        ask: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 行动计划：现在该做什么、向哪里投诉、法律依据和期限。What to do, in order.
+    Advise {
+        /// 按这一天计算期限（默认今天），例如 2026-03-01。Date to compute deadlines for.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 用内置的演示数据建一个完整案件。Build the bundled demo case end to end.
     Demo {
         /// 演示案件文件夹（默认 ./anjing-demo）。Folder for the demo case.
@@ -201,6 +222,8 @@ fn main() -> ExitCode {
         Command::Timestamp { command } => timestamp_cmd::run(&cli.dir, command),
         Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),
         Command::Demo { dir } => demo::run(dir.as_deref()),
+        Command::Facts { set, ask, json } => advise_cmds::facts(&cli.dir, &set, json, ask),
+        Command::Advise { as_of, json } => advise_cmds::advise(&cli.dir, json, as_of.as_deref()),
     };
     match result {
         Ok(status) => status.into(),

@@ -9,18 +9,6 @@ use anjing_report::{
 use anjing_vault::Case;
 use anyhow::{Context, Result};
 
-/// What to do today, shown on the report's first screen. Follows the seed
-/// articles' advice as corrected by `reference/legal-cn.md` (no 银保监会; no
-/// claim that every contact-list blast is a crime).
-pub const FIRST_STEPS: &[&str] = &[
-    "先别慌，也不要因为害怕就马上转账。只向借款合同上的正规还款渠道还款，不要转到任何个人账户或所谓“安全账户”。",
-    "任何人索要验证码、银行卡密码，或发来链接让你操作的，都当作诈骗处理，不要照做。",
-    "保留证据：不要删除短信和通话记录；请被联系到的家人、同事也保留并发给你（安静可以一并导入）。",
-    "主动告诉家人、同事：有人冒充或以催收为名骚扰他们，不要替你还钱，不要相信“要负连带责任”之类的说法。",
-    "对方威胁上门、冒充公检法或伪造法院文书的，可以打 110 或到派出所报警，并要求出具受案回执。",
-    "可以向金融监管部门投诉（国家金融监督管理总局 12378 热线等），骚扰短信可以向 12321 举报。",
-];
-
 fn to_ts(s: &str) -> Option<jiff::Timestamp> {
     s.parse().ok()
 }
@@ -125,7 +113,11 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                 message_zh: p.message_zh.clone(),
             })
             .collect(),
-        next_steps: FIRST_STEPS.iter().map(|s| s.to_string()).collect(),
+        // What to do today, from the law data (seed advice as corrected by the reference).
+        next_steps: anjing_law::first_steps()
+            .iter()
+            .map(|g| format!("{}：{}", g.title_zh, g.detail_zh))
+            .collect(),
     };
     Ok(input)
 }
