@@ -113,6 +113,22 @@ pub fn run(dir: Option<&Path>) -> Result<Status> {
 
     let report = crate::report_cmd::write_report(&mut case, None, false)?;
     crate::export::checkpoint_after(&mut case, "报告")?;
+    let docs_dir = dir.join("文书");
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(
+            jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date();
+    let made = crate::docs_cmds::write_docs(
+        &mut case,
+        &anjing_docs::DocKind::ALL,
+        &docs_dir,
+        anjing_docs::Options::default(),
+        today,
+    )?;
+    crate::export::checkpoint_after(&mut case, "文书")?;
+    println!();
+    crate::docs_cmds::print_made(&made, &docs_dir);
     let check = case.check()?;
     println!();
     println!(

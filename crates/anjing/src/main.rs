@@ -7,6 +7,7 @@ mod advise_cmds;
 mod case_cmds;
 mod demo;
 mod detect_cmds;
+mod docs_cmds;
 mod exit;
 mod export;
 mod report_cmd;
@@ -188,6 +189,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 起草文书：证据目录、告知函、起诉状、禁令申请、报案材料、投诉书等。Draft documents.
+    Docs {
+        #[command(subcommand)]
+        command: docs_cmds::DocsCommand,
+    },
     /// 用内置的演示数据建一个完整案件。Build the bundled demo case end to end.
     Demo {
         /// 演示案件文件夹（默认 ./anjing-demo）。Folder for the demo case.
@@ -222,6 +228,7 @@ fn main() -> ExitCode {
         Command::Timestamp { command } => timestamp_cmd::run(&cli.dir, command),
         Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),
         Command::Demo { dir } => demo::run(dir.as_deref()),
+        Command::Docs { command } => docs_cmds::run(&cli.dir, command),
         Command::Facts { set, ask, json } => advise_cmds::facts(&cli.dir, &set, json, ask),
         Command::Advise { as_of, json } => advise_cmds::advise(&cli.dir, json, as_of.as_deref()),
     };
