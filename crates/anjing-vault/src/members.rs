@@ -135,6 +135,14 @@ pub(crate) fn run(
                 None => anjing_import::import_with(format, reader, &hints, sink).map_err(err),
             }
         }
+        // Streaming exports (SBR XML, sms-ie) read through the counter when a bar is shown.
+        other if !other.needs_path() && opts.progress.is_some() => {
+            let p = opts.progress.as_mut().expect("checked above");
+            let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
+            let reader = open_buffered(blob_path)?;
+            let counting = Counting { inner: reader, pos: 0, total, last: 0, progress: &mut **p };
+            anjing_import::import(other, counting, sink).map_err(err)
+        }
         other => anjing_import::import_path(other, blob_path, sink).map_err(err),
     }
 }
