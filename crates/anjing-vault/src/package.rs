@@ -51,6 +51,8 @@ pub const REQUIRED_FILES: [&str; 8] = [
     "findings.json",
     GUIDE_FILE,
 ];
+/// The log action that records the hashes of a package's derived files before it is signed.
+pub const EXPORT_CONTENTS: &str = "export_contents";
 const EXPORTER: &str = concat!("anjing-vault ", env!("CARGO_PKG_VERSION"));
 
 /// What was written.
@@ -122,6 +124,23 @@ pub(crate) fn esc(s: &str) -> String {
         }
     }
     out
+}
+
+/// `io::copy` with a 1 MiB buffer (fewer, larger writes into the ZIP and the hasher).
+fn copy_big(r: &mut impl Read, w: &mut dyn Write) -> io::Result<u64> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(n),
+            Ok(k) => {
+                w.write_all(&buf[..k])?;
+                n += k as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Writes through to `inner` while hashing.
@@ -214,8 +233,19 @@ impl<W: Write + Seek> PackageWriter<W> {
         large: bool,
         fill: impl FnOnce(&mut dyn Write) -> Result<(), VaultError>,
     ) -> Result<String, VaultError> {
+        self.add_with(name, large, CompressionMethod::Deflated, fill)
+    }
+
+    /// [`Self::add`] with a compression method (`Stored` for data that does not compress).
+    pub(crate) fn add_with(
+        &mut self,
+        name: &str,
+        large: bool,
+        method: CompressionMethod,
+        fill: impl FnOnce(&mut dyn Write) -> Result<(), VaultError>,
+    ) -> Result<String, VaultError> {
         self.zip
-            .start_file(name, self.options.large_file(large))
+            .start_file(name, self.options.large_file(large).compression_method(method))
             .map_err(|e| self.err(format!("{name}: {e}")))?;
         let mut w = HashingWriter { inner: &mut self.zip, hasher: Sha256::new(), bytes: 0 };
         fill(&mut w)?;
@@ -267,6 +297,38 @@ impl Case {
     /// changed log); the package holds that checkpoint and the log entries it covers. The
     /// caller logs the export (with the returned ZIP hash) and checkpoints again.
     pub fn export_package(&mut self, out: &Path) -> Result<ExportSummary, VaultError> {
+        // The derived files are written first and their hashes logged (`export_contents`), so
+        // the checkpoint signed next covers them: records.csv and findings.json cannot be
+        // changed without breaking the signed log, even if SHA256SUMS is rewritten too.
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let csv_tmp = tempfile::Builder::new()
+            .prefix(".anjing-records-")
+            .tempfile_in(dir)
+            .map_err(io_err(out))?;
+        let (records, csv_sha, csv_bytes) = {
+            let mut file = io::BufWriter::with_capacity(1 << 20, csv_tmp.as_file());
+            let mut w = HashingWriter { inner: &mut file, hasher: Sha256::new(), bytes: 0 };
+            let records = self.write_records_csv(&mut w, out)?;
+            let (sha, bytes) = (hex::encode(w.hasher.finalize()), w.bytes);
+            file.flush().map_err(io_err(out))?;
+            (records, sha, bytes)
+        };
+        let findings = self.findings()?;
+        let findings_json = serde_json::to_vec_pretty(&findings)
+            .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
+        log::append(
+            &self.conn,
+            EXPORT_CONTENTS,
+            &serde_json::json!({
+                "records.csv": {"sha256": csv_sha, "size": csv_bytes, "records": records},
+                "findings.json": {
+                    "sha256": hex::encode(Sha256::digest(&findings_json)),
+                    "size": findings_json.len(),
+                    "findings": findings.len(),
+                },
+            }),
+        )?;
+
         let note = self.checkpoint()?;
         let vkey = self.verifier_key()?.unwrap_or_default();
         let info = self.info()?;
@@ -281,7 +343,6 @@ impl Case {
         let entries: Vec<LogEntry> = self.log()?.into_iter().take(size).collect();
         let imports = import_entries(&entries);
         let artifacts = self.artifacts()?;
-        let findings = self.findings()?;
 
         let (tmp, mut pkg) = PackageWriter::create(out)?;
 
@@ -290,9 +351,17 @@ impl Case {
         for a in &artifacts {
             let name = format!("originals/{}-{}", a.sha256, sanitize_file_name(&a.file_name));
             let blob = self.blobs.path_of(&a.sha256);
-            let sha = pkg.add(&name, a.size >= 0xFFFF_0000, |w| {
+            // Recordings, pictures and archives are compressed already: deflating them only
+            // costs time (for `verify` too, which then inflates at a fraction of SHA-256's
+            // speed). Text exports and databases compress well and are deflated.
+            let method = if matches!(a.format.as_str(), "audio" | "image" | "zip") {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            let sha = pkg.add_with(&name, a.size >= 0xFFFF_0000, method, |w| {
                 let mut f = File::open(&blob).map_err(io_err(&blob))?;
-                io::copy(&mut f, w).map_err(io_err(&blob))?;
+                copy_big(&mut f, w).map_err(io_err(&blob))?;
                 Ok(())
             })?;
             if sha != a.sha256 {
@@ -304,54 +373,13 @@ impl Case {
             artifact_paths.insert(a.sha256.clone(), name);
         }
 
-        // records.csv
-        let mut records = 0usize;
-        let path = out.to_path_buf();
-        pkg.add("records.csv", false, |w| {
-            let mut write = |s: &str| w.write_all(s.as_bytes()).map_err(io_err(&path));
-            write("\u{FEFF}")?;
-            write(&csv_row(&[
-                "编号",
-                "时间（北京时间）",
-                "时间（UTC）",
-                "类型",
-                "方向",
-                "对方（原样）",
-                "号码（规范化）",
-                "提供人",
-                "内容",
-                "时长（秒）",
-                "通话结果",
-                "原始文件 SHA-256",
-                "在原始文件中的位置",
-            ]))?;
-            self.for_each_record(|r| {
-                records += 1;
-                let artifacts: Vec<&str> = r.sources.iter().map(|s| s.artifact.as_str()).collect();
-                let locators: Vec<String> = r
-                    .sources
-                    .iter()
-                    .map(|s| format!("{}（第 {} 行第 {} 列）", s.locator, s.line, s.column))
-                    .collect();
-                write(&csv_row(&[
-                    &r.id.to_string(),
-                    r.time_local.as_deref().unwrap_or(""),
-                    r.time.as_deref().unwrap_or(""),
-                    r.kind.name_zh(),
-                    r.direction.name_zh(),
-                    &r.counterparty,
-                    &r.number,
-                    &contributor_label(&r.contributor, &r.contributor_relation),
-                    r.text.as_deref().unwrap_or(""),
-                    &r.duration_s.map(|d| d.to_string()).unwrap_or_default(),
-                    r.call_result.map(|c| c.name_zh()).unwrap_or(""),
-                    &artifacts.join("; "),
-                    &locators.join("; "),
-                ]))
-            })
+        // records.csv and findings.json, as hashed into the signed log above.
+        let csv_path = csv_tmp.path().to_path_buf();
+        pkg.add("records.csv", csv_bytes >= 0xFFFF_0000, |w| {
+            let mut f = File::open(&csv_path).map_err(io_err(&csv_path))?;
+            copy_big(&mut f, w).map_err(io_err(&csv_path))?;
+            Ok(())
         })?;
-
-        let findings_json = serde_json::to_vec_pretty(&findings).map_err(|e| pkg.err(e))?;
         pkg.add_bytes("findings.json", &findings_json)?;
 
         let mut log_text = String::new();
@@ -477,6 +505,57 @@ const STAMPS_HTML: &str = r#"<h2>可信时间戳（RFC 3161）</h2>
 <p>显示 <code>Verification: OK</code> 即为有效。<code>anjing verify</code> 会检查时间戳是否完好、签名是否有效、证书是否为时间戳专用，并显示北京时间；但是否信任这家时间戳服务机构（它的证书链），需要由核对的人自己判断。</p>
 "#;
 
+impl Case {
+    /// Writes `records.csv` (BOM, header, one formula-neutralised row per record) to `w`;
+    /// returns the number of records.
+    fn write_records_csv(&self, w: &mut dyn Write, out: &Path) -> Result<usize, VaultError> {
+        let mut records = 0usize;
+        let path = out.to_path_buf();
+        let mut write = |s: &str| w.write_all(s.as_bytes()).map_err(io_err(&path));
+        write("\u{FEFF}")?;
+        write(&csv_row(&[
+            "编号",
+            "时间（北京时间）",
+            "时间（UTC）",
+            "类型",
+            "方向",
+            "对方（原样）",
+            "号码（规范化）",
+            "提供人",
+            "内容",
+            "时长（秒）",
+            "通话结果",
+            "原始文件 SHA-256",
+            "在原始文件中的位置",
+        ]))?;
+        self.for_each_record(|r| {
+            records += 1;
+            let artifacts: Vec<&str> = r.sources.iter().map(|s| s.artifact.as_str()).collect();
+            let locators: Vec<String> = r
+                .sources
+                .iter()
+                .map(|s| format!("{}（第 {} 行第 {} 列）", s.locator, s.line, s.column))
+                .collect();
+            write(&csv_row(&[
+                &r.id.to_string(),
+                r.time_local.as_deref().unwrap_or(""),
+                r.time.as_deref().unwrap_or(""),
+                r.kind.name_zh(),
+                r.direction.name_zh(),
+                &r.counterparty,
+                &r.number,
+                &contributor_label(&r.contributor, &r.contributor_relation),
+                r.text.as_deref().unwrap_or(""),
+                &r.duration_s.map(|d| d.to_string()).unwrap_or_default(),
+                r.call_result.map(|c| c.name_zh()).unwrap_or(""),
+                &artifacts.join("; "),
+                &locators.join("; "),
+            ]))
+        })?;
+        Ok(records)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn guide_html(
     title: &str,
@@ -549,6 +628,8 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;
 <li><strong>检查点签名</strong>：<code>checkpoint</code> 是用 <code>case.pub</code> 对应的私钥签署的，且这把公钥记录在日志第一条里。</li>
 <li><strong>默克尔根</strong>：由全部日志条目算出的默克尔树根与签名的检查点一致——证明签名覆盖了整份日志。</li>
 <li><strong>包含证明</strong>：每个原始文件的导入记录（哈希、大小、提供人、时间）都在签名的日志中——可以只出示一个文件和它的证明，别人也能单独核对。</li>
+<li><strong>记录表和分析结果</strong>：<code>records.csv</code> 和 <code>findings.json</code> 的 SHA-256 在签名前已登记在日志里——即使有人连 <code>SHA256SUMS</code> 一起改，也会被发现。</li>
+<li><strong>可信时间戳</strong>（如果有）：见下文。</li>
 </ol>
 
 {stamps_html}
@@ -1112,6 +1193,32 @@ pub fn verify_package_with_limits(
     }
     report.checks.push(incl.done(format!("{proved} 个原始文件的包含证明有效")));
 
+    // records.csv and findings.json against the hashes logged before the checkpoint.
+    let mut contents = Check::new(
+        "contents",
+        "记录表和分析结果",
+        "records.csv 和 findings.json 与打包时登记在签名日志中的 SHA-256 一致：即使有人同时改了 SHA256SUMS，改动它们也会被发现",
+    );
+    let logged = log_entries.iter().rev().find(|e| e.action == EXPORT_CONTENTS);
+    let summary = match logged {
+        None => "这个包由旧版本导出，日志中没有登记记录表和分析结果的哈希".to_string(),
+        Some(e) => {
+            for name in ["records.csv", "findings.json"] {
+                let want = e.detail[name]["sha256"].as_str();
+                match entries.get(name) {
+                    Some(Entry { sha256: Some(actual), .. }) if Some(actual.as_str()) == want => {}
+                    Some(Entry { sha256: Some(_), .. }) => contents.fail(
+                        name,
+                        format!("与签名日志第 {} 条登记的 SHA-256 不同（打包后被改动过）", e.seq),
+                    ),
+                    _ => contents.fail(name, "缺少或无法读取"),
+                }
+            }
+            format!("与日志第 {} 条登记的哈希核对", e.seq)
+        }
+    };
+    report.checks.push(contents.done(summary));
+
     let (check, stamps) = crate::timestamps::verify_in_package(
         &meta,
         &vkey,
@@ -1226,7 +1333,7 @@ mod tests {
         let out = dir.path().join("p.zip");
         let summary = case.export_package(&out).unwrap();
         assert_eq!(summary.originals, 1);
-        assert_eq!(summary.log_entries, 3, "init, import, records_root");
+        assert_eq!(summary.log_entries, 4, "init, import, export_contents, records_root");
         (dir, out)
     }
 
@@ -1235,8 +1342,8 @@ mod tests {
         let (_d, zip) = exported();
         let report = verify_package(&zip, None).unwrap();
         assert!(report.ok(), "{report:#?}");
-        assert_eq!(report.checks.len(), 8);
-        assert_eq!(report.checkpoint_size, Some(3));
+        assert_eq!(report.checks.len(), 9);
+        assert_eq!(report.checkpoint_size, Some(4));
         assert_eq!(report.title.as_deref(), Some("<b>案件</b>"));
         let mut z = ZipArchive::new(File::open(&zip).unwrap()).unwrap();
         let mut guide = String::new();

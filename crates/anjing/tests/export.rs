@@ -153,7 +153,7 @@ fn the_demo_package_verifies() {
     let o = bin().arg("verify").arg(&d.zip).arg("--json").output().unwrap();
     assert_status(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["checks"].as_array().unwrap().len(), 8);
+    assert_eq!(v["checks"].as_array().unwrap().len(), 9);
     assert!(v["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true));
 }
 

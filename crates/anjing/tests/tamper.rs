@@ -122,6 +122,8 @@ fn a_flipped_byte_is_caught_even_when_sha256sums_is_rewritten() {
     // The files the signed log anchors: a forger who also fixes SHA256SUMS is still caught.
     let mut anchored = vec![
         (first("originals/"), vec![first("originals/")]),
+        ("records.csv".to_string(), vec!["records.csv".to_string()]),
+        ("findings.json".to_string(), vec!["findings.json".to_string()]),
         ("log.jsonl".to_string(), vec!["日志第".to_string(), "log.jsonl".to_string()]),
         ("checkpoint".to_string(), vec!["checkpoint".to_string()]),
         ("case.pub".to_string(), vec!["case.pub".to_string(), "checkpoint".to_string()]),
