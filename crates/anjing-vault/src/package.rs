@@ -9,6 +9,8 @@
 //! checkpoint                       signed checkpoint (C2SP note) over log.jsonl
 //! case.pub                         the case's verifier key
 //! proofs/<sha256>.json             per original: its import log entry, leaf index, inclusion proof
+//! timestamps/<n>.tsr               RFC 3161 replies (see `timestamps`), each with
+//! timestamps/<n>.checkpoint        the signed checkpoint note it stamps
 //! manifest.json                    case, contributors, artifacts
 //! 验证说明.html                     how to check, in plain Chinese
 //! SHA256SUMS                       `<hex>  <path>` of every other file
@@ -16,8 +18,11 @@
 //!
 //! What anchors what: an original's bytes hash to its name; that hash is in its `import`
 //! log entry; the entry's hash is a leaf of the Merkle tree whose root the checkpoint signs
-//! with the case key, and the case key is recorded in the log's first entry. `SHA256SUMS`
-//! is not signed: it lets anyone check the unpacked files with one standard command.
+//! with the case key, and the case key is recorded in the log's first entry. `records.csv`
+//! and `findings.json` are hashed into an `export_contents` log entry before the checkpoint
+//! is signed. `SHA256SUMS` is not signed: it lets anyone check the unpacked files with one
+//! standard command. A disclosure (some records only) is a different layout: see
+//! [`crate::disclosure`].
 //!
 //! Reading a package ([`verify_package`]) never writes anything and refuses ZIPs with unsafe
 //! entry names, links, duplicate names, too many entries or too many bytes (zip bombs).
