@@ -3,7 +3,7 @@
 //!
 //! # Construction
 //!
-//! Every record has one **canonical JSON** ([`record_json`]): its stored fields, its
+//! Every record has one **canonical JSON** (built in `for_each_record_json`): its stored fields, its
 //! contributor, every source (artifact hash, locator, line, column, offset and the original
 //! field values) and a 128-bit **salt**, serialised compactly with keys sorted (as
 //! `serde_json` writes a `Value`). The salt is `SHA-256(salt key ‖ record id)` truncated, where
