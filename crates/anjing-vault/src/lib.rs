@@ -33,8 +33,8 @@ pub mod disclosure;
 pub mod facts;
 pub mod ingest;
 pub mod log;
-pub mod package;
 pub mod members;
+pub mod package;
 pub mod proofs;
 pub mod query;
 pub mod records_tree;
@@ -46,8 +46,8 @@ pub use blob::BlobStore;
 pub use check::{CheckFault, CheckReport};
 pub use ingest::ImportReport;
 pub use log::LogEntry;
-pub use query::{FindingView, ProblemView, RecordView, SourceRef};
 pub use members::ImportOptions;
+pub use query::{FindingView, ProblemView, RecordView, SourceRef};
 
 /// The database file inside a case folder.
 pub const DB_FILE: &str = "anjing.db";
@@ -228,7 +228,6 @@ impl Case {
         ingest::import_file(self, path, contributor, relation)
     }
 
-    /// Re-hashes every blob, walks the log chain and cross-checks artifacts against the log.
     /// Imports one file with the user's hints and a progress callback; a ZIP's
     /// members are imported as artifacts of their own in the same transaction.
     /// See [`members`].
@@ -242,6 +241,7 @@ impl Case {
         ingest::import_file_with(self, path, contributor, relation, opts)
     }
 
+    /// Re-hashes every blob, walks the log chain and cross-checks artifacts against the log.
     pub fn check(&self) -> Result<CheckReport, VaultError> {
         check::run(self)
     }

@@ -153,6 +153,7 @@ fn action_zh(action: &str) -> String {
         "report" => "生成报告".into(),
         "export" => "证据包".into(),
         "case_key" => "签名密钥".into(),
+        "review" => "复核".into(),
         other => other.into(),
     }
 }
@@ -199,14 +200,17 @@ pub fn records(dir: &Path, json: bool) -> Result<Status> {
                         d.map(|d| d.to_string()).unwrap_or_else(|| "?".into())
                     ),
                 };
+                // 归属地 of mobiles (registration place), from the segment table.
+                let place = anjing_numbers::place_short(&r.counterparty).unwrap_or_default();
                 writeln!(
                     out,
-                    "{:>6} {} {} {} {:<16} {}  {}",
+                    "{:>6} {} {} {} {:<16} {:<8} {}  {}",
                     r.id,
                     r.time_local.as_deref().unwrap_or("时间不明           "),
                     r.kind.name_zh(),
                     r.direction.name_zh(),
                     r.counterparty,
+                    place,
                     r.contributor,
                     extra
                 )

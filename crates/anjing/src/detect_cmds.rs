@@ -256,6 +256,7 @@ pub fn analyze(dir: &Path, rules: Option<&Path>, json: bool) -> Result<Status> {
         println!("{}", serde_json::to_string_pretty(&detail)?);
     } else {
         print_analysis(&detail);
+        crate::review_cmds::print_changes(&detail);
     }
     Ok(Status::Ok)
 }

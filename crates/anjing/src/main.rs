@@ -5,16 +5,20 @@
 
 mod advise_cmds;
 mod case_cmds;
+mod check_cmd;
 mod demo;
 mod detect_cmds;
 mod docs_cmds;
+mod eval_cmd;
 mod exit;
 mod export;
+mod import_cmds;
+mod number_cmds;
 mod report_cmd;
+mod review_cmds;
 mod timestamp_cmd;
 
 use std::path::PathBuf;
-mod import_cmds;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -78,12 +82,6 @@ enum Command {
         /// 输出 JSON。Print JSON.
         #[arg(long)]
         json: bool,
-    },
-    /// 显示案件日志（哈希链）。Show the case log (hash chain).
-    Log {
-        #[arg(long)]
-        json: bool,
-    },
         /// 表格的列：表头=字段，字段为 time date number type duration text direction kind ignore。
         /// Spreadsheet columns, e.g. --map 时间=time,号码=number
         #[arg(long, value_name = "表头=字段,…")]
@@ -99,6 +97,12 @@ enum Command {
     Note {
         #[command(subcommand)]
         command: import_cmds::NoteCommand,
+    },
+    /// 显示案件日志（哈希链）。Show the case log (hash chain).
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
     /// 核对原始文件和日志有没有被改动。Verify blobs and the log chain.
     Check {
         #[arg(long)]
@@ -169,6 +173,43 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 在标注好的数据集上评估识别规则（精确率、召回率、F1）。Evaluate the rules on a labelled set.
+    Eval {
+        /// JSON Lines：id、text、is_collection、labels（可选 uncertain、sender）。
+        #[arg(long, value_name = "FILE")]
+        dataset: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// 列出每条判错短信的命中规则。Show each miss's findings.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// 查一个号码：类型、归属地、运营商和注意事项（离线）。Explain a phone number (offline).
+    Number {
+        /// 号码，例如 17112345678、+86 138 1234 5678、0095588。
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 这条短信是不是诈骗？给出风险等级、理由和建议。Is this message a scam? Risk, reasons, advice.
+    CheckMessage {
+        /// 短信原文。The message text.
+        text: String,
+        /// 发件号码（可选）。Sender number (optional).
+        #[arg(long, value_name = "NUMBER")]
+        sender: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 复核发现：确认或否定（记入日志，重新分析后仍有效）。Confirm or reject findings.
+    Review {
+        #[command(subcommand)]
+        command: review_cmds::ReviewCommand,
+    },
     /// 填写或查看案件信息（放贷方、借款人等），每次改动记入日志。Case facts.
     #[command(after_help = advise_cmds::FACTS_HELP)]
     Facts {
@@ -209,6 +250,7 @@ fn main() -> ExitCode {
             let flags = import_cmds::ImportFlags { map, number, time };
             case_cmds::import(&cli.dir, &files, &from, &relation, json, &flags)
         }
+        Command::Note { command } => import_cmds::note(&cli.dir, command),
         Command::Log { json } => case_cmds::log(&cli.dir, json),
         Command::Check { json } => case_cmds::check(&cli.dir, json),
         Command::Records { json } => case_cmds::records(&cli.dir, json),
@@ -231,6 +273,14 @@ fn main() -> ExitCode {
         Command::Docs { command } => docs_cmds::run(&cli.dir, command),
         Command::Facts { set, ask, json } => advise_cmds::facts(&cli.dir, &set, json, ask),
         Command::Advise { as_of, json } => advise_cmds::advise(&cli.dir, json, as_of.as_deref()),
+        Command::Review { command } => review_cmds::run(&cli.dir, command),
+        Command::Eval { dataset, rules, json, verbose } => {
+            eval_cmd::eval(&dataset, rules.as_deref(), json, verbose)
+        }
+        Command::Number { number, json } => number_cmds::number(&number, json),
+        Command::CheckMessage { text, sender, rules, json } => {
+            check_cmd::check_message(&text, sender.as_deref(), rules.as_deref(), json)
+        }
     };
     match result {
         Ok(status) => status.into(),
@@ -240,4 +290,3 @@ fn main() -> ExitCode {
         }
     }
 }
-        Command::Note { command } => import_cmds::note(&cli.dir, command),

@@ -98,7 +98,15 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                             .collect()
                     })
                     .unwrap_or_default(),
-                status: FindingStatus::Unreviewed,
+                status: match &f.review {
+                    Some(r) if r.decision == anjing_vault::review::Decision::Confirmed => {
+                        FindingStatus::Confirmed
+                    }
+                    Some(r) if r.decision == anjing_vault::review::Decision::Rejected => {
+                        FindingStatus::Rejected { reason: r.reason.clone() }
+                    }
+                    _ => FindingStatus::Unreviewed,
+                },
             })
             .collect(),
         problems: problems
