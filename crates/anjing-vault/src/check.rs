@@ -97,6 +97,40 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
         }
     }
 
+    // Generated documents: every file a `docs` entry lists with its size (the versions that
+    // store documents) must still be in the blob store, byte-exact.
+    let mut doc_blobs = std::collections::BTreeMap::new();
+    for e in case.log()?.iter().filter(|e| e.action == crate::documents::DOCS_ACTION) {
+        for f in e.detail["files"].as_array().into_iter().flatten() {
+            if let (Some(sha), Some(_), Some(name)) =
+                (f["sha256"].as_str(), f["size"].as_u64(), f["file"].as_str())
+                && sha.len() == 64
+                && sha.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                doc_blobs.insert(sha.to_string(), (name.to_string(), e.seq));
+            }
+        }
+    }
+    for (sha, (name, seq)) in &doc_blobs {
+        match case.blobs.rehash(sha) {
+            Ok((actual, _)) if &actual == sha => {}
+            Ok((actual, _)) => faults.push(CheckFault {
+                area: "blob".into(),
+                item: sha.clone(),
+                message_zh: format!(
+                    "日志第 {seq} 条登记的文书“{name}”（{sha}）的内容被改动过：现在的 SHA-256 是 {actual}"
+                ),
+                cause_en: format!("document blob content hashes to {actual}"),
+            }),
+            Err(e) => faults.push(CheckFault {
+                area: "blob".into(),
+                item: sha.clone(),
+                message_zh: format!("日志第 {seq} 条登记的文书“{name}”（{sha}）不见了或无法读取"),
+                cause_en: e.to_string(),
+            }),
+        }
+    }
+
     // Log chain.
     let (log_entries, chain_faults) = log::verify_chain(&case.conn)?;
     for f in chain_faults {

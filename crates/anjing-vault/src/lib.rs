@@ -30,6 +30,7 @@ use serde::Serialize;
 pub mod blob;
 pub mod check;
 pub mod disclosure;
+pub mod documents;
 pub mod facts;
 pub mod ingest;
 pub mod log;

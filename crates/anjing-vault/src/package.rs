@@ -5,6 +5,7 @@
 //! originals/<sha256>-<file name>   every original, byte-exact (name sanitised, see below)
 //! records.csv                      UTF-8 with BOM, one row per record, formula-neutralised
 //! findings.json                    the findings of the last analysis
+//! documents/<file name>            the drafted documents (`anjing docs make`), latest of each
 //! log.jsonl                        the case log, entries 1..=size of the checkpoint
 //! checkpoint                       signed checkpoint (C2SP note) over log.jsonl
 //! case.pub                         the case's verifier key
@@ -19,7 +20,7 @@
 //! What anchors what: an original's bytes hash to its name; that hash is in its `import`
 //! log entry; the entry's hash is a leaf of the Merkle tree whose root the checkpoint signs
 //! with the case key, and the case key is recorded in the log's first entry. `records.csv`
-//! and `findings.json` are hashed into an `export_contents` log entry before the checkpoint
+//! and `findings.json` (and every file under `documents/`) are hashed into an `export_contents` log entry before the checkpoint
 //! is signed. `SHA256SUMS` is not signed: it lets anyone check the unpacked files with one
 //! standard command. A disclosure (some records only) is a different layout: see
 //! [`crate::disclosure`].
@@ -321,6 +322,26 @@ impl Case {
         let findings = self.findings()?;
         let findings_json = serde_json::to_vec_pretty(&findings)
             .map_err(|e| VaultError::Package { path: out.into(), message: e.to_string() })?;
+        // The drafted documents (latest version of each), under names that cannot escape.
+        let documents: Vec<(String, crate::documents::StoredDocument)> = self
+            .documents()?
+            .into_iter()
+            .map(|d| (format!("documents/{}", sanitize_file_name(&d.file_name)), d))
+            .collect();
+        let documents_json: Vec<serde_json::Value> = documents
+            .iter()
+            .map(|(path, d)| {
+                serde_json::json!({
+                    "path": path,
+                    "file_name": d.file_name,
+                    "type": d.doc_type,
+                    "sha256": d.sha256,
+                    "size": d.size,
+                    "redacted": d.redacted,
+                    "docs_log_seq": d.log_seq,
+                })
+            })
+            .collect();
         log::append(
             &self.conn,
             EXPORT_CONTENTS,
@@ -331,6 +352,7 @@ impl Case {
                     "size": findings_json.len(),
                     "findings": findings.len(),
                 },
+                "documents": documents_json,
             }),
         )?;
 
@@ -386,6 +408,20 @@ impl Case {
             Ok(())
         })?;
         pkg.add_bytes("findings.json", &findings_json)?;
+        for (path, d) in &documents {
+            let sha = pkg.add(path, false, |w| {
+                let blob = self.blobs.path_of(&d.sha256);
+                let mut f = self.open_document(d).map_err(io_err(&blob))?;
+                copy_big(&mut f, w).map_err(io_err(&blob))?;
+                Ok(())
+            })?;
+            if sha != d.sha256 {
+                return Err(pkg.err(format!(
+                    "文书“{}”的内容与日志登记的 SHA-256 不同，已停止打包（请运行 anjing check）",
+                    d.file_name
+                )));
+            }
+        }
 
         let mut log_text = String::new();
         for e in &entries {
@@ -472,6 +508,7 @@ impl Case {
             "log": {"entries": cp.size, "head": entries.last().map(|e| e.hash.clone())},
             "checkpoint": {"origin": cp.origin, "size": cp.size, "root": root_hex, "verifier_key": vkey},
             "timestamps": stamps,
+            "documents": documents_json,
         });
         let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| pkg.err(e))?;
         pkg.add_bytes("manifest.json", &manifest_bytes)?;
@@ -606,6 +643,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;
 <li><code>originals/</code>：当事人手机导出的原始文件，一个字节都没有改动。文件名开头的 64 位字符就是该文件的 SHA-256 哈希值（“数字指纹”）。</li>
 <li><code>records.csv</code>：从原始文件中读出的每一条短信、通话，可用 Excel 或 WPS 打开。以 = + - @ 开头的内容前面加了一个英文单引号 '，防止表格软件把它当成公式执行；以原始文件为准。</li>
 <li><code>findings.json</code>：分析结果；<code>log.jsonl</code>：案件日志（每条记录都包含上一条的哈希，形成哈希链）；<code>checkpoint</code>：对日志的签名；<code>case.pub</code>：签名用的公钥；<code>proofs/</code>：每个原始文件的导入记录在日志中的证明；<code>manifest.json</code>：文件清单和来源说明。</li>
+<li><code>documents/</code>（如有）：安静根据本案证据起草的文书（证据目录、告知函、起诉状等）的原稿，DOCX 可用 Word 或 WPS 打开；它们的哈希在打包前已登记在签名的日志里。</li>
 <li><code>SHA256SUMS</code>：包内其他每个文件的 SHA-256 哈希值。</li>
 </ul>
 
@@ -1202,12 +1240,47 @@ pub fn verify_package_with_limits(
     let mut contents = Check::new(
         "contents",
         "记录表和分析结果",
-        "records.csv 和 findings.json 与打包时登记在签名日志中的 SHA-256 一致：即使有人同时改了 SHA256SUMS，改动它们也会被发现",
+        "records.csv、findings.json 和 documents/ 里的文书与打包时登记在签名日志中的 SHA-256 一致：即使有人同时改了 SHA256SUMS，改动、增加或删除它们也会被发现",
     );
     let logged = log_entries.iter().rev().find(|e| e.action == EXPORT_CONTENTS);
+    let document_entries: Vec<&String> =
+        entries.keys().filter(|n| n.starts_with("documents/")).collect();
     let summary = match logged {
-        None => "这个包由旧版本导出，日志中没有登记记录表和分析结果的哈希".to_string(),
+        None => {
+            for name in document_entries {
+                contents.fail(name.clone(), "签名日志中没有登记这份文书（是后加进去的）");
+            }
+            "这个包由旧版本导出，日志中没有登记记录表和分析结果的哈希".to_string()
+        }
         Some(e) => {
+            let listed: BTreeMap<&str, &str> = e.detail["documents"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| Some((d["path"].as_str()?, d["sha256"].as_str()?)))
+                .collect();
+            for name in &document_entries {
+                match (listed.get(name.as_str()), entries.get(name.as_str())) {
+                    (None, _) => contents.fail(
+                        (*name).clone(),
+                        format!("签名日志第 {} 条没有登记这份文书（是后加进去的）", e.seq),
+                    ),
+                    (Some(want), Some(Entry { sha256: Some(actual), .. })) if actual == want => {}
+                    (Some(_), Some(Entry { sha256: Some(_), .. })) => contents.fail(
+                        (*name).clone(),
+                        format!("与签名日志第 {} 条登记的 SHA-256 不同（打包后被改动过）", e.seq),
+                    ),
+                    _ => contents.fail((*name).clone(), "无法读取"),
+                }
+            }
+            for path in listed.keys() {
+                if !entries.contains_key(*path) {
+                    contents.fail(
+                        (*path).to_string(),
+                        format!("签名日志第 {} 条登记了这份文书，但包里没有（被删除了）", e.seq),
+                    );
+                }
+            }
             for name in ["records.csv", "findings.json"] {
                 let want = e.detail[name]["sha256"].as_str();
                 match entries.get(name) {
@@ -1219,7 +1292,7 @@ pub fn verify_package_with_limits(
                     _ => contents.fail(name, "缺少或无法读取"),
                 }
             }
-            format!("与日志第 {} 条登记的哈希核对", e.seq)
+            format!("与日志第 {} 条登记的哈希核对（含 {} 份文书）", e.seq, listed.len())
         }
     };
     report.checks.push(contents.done(summary));

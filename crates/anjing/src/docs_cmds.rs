@@ -118,22 +118,34 @@ pub fn write_docs(
     let input = build_input(case, date)?;
     std::fs::create_dir_all(out).with_context(|| format!("无法创建文件夹 {}", out.display()))?;
     let mut made = Vec::new();
-    let mut logged = Vec::new();
+    // (type id, file name, bytes) of every file written, stored in the case afterwards.
+    let mut written: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
     for &kind in kinds {
         let doc = anjing_docs::build(kind, &input, options);
         let docx = anjing_docs::render_docx(&doc)?;
-        let html = anjing_docs::render_html(&doc);
+        let html = anjing_docs::render_html(&doc).into_bytes();
         let mut files = Vec::new();
-        for (ext, bytes) in [("docx", docx.as_slice()), ("html", html.as_bytes())] {
-            let path = out.join(format!("{}.{ext}", kind.name_zh()));
-            std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
-            let sha = anjing_vault::blob::hash_reader(bytes)?.0;
-            logged.push(serde_json::json!({"type": kind.id(), "file": path.file_name().map(|f| f.to_string_lossy().into_owned()), "sha256": sha}));
+        for (ext, bytes) in [("docx", docx), ("html", html)] {
+            let name = format!("{}.{ext}", kind.name_zh());
+            let path = out.join(&name);
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("无法写入 {}", path.display()))?;
+            written.push((kind.id(), name, bytes));
             files.push(path);
         }
         made.push(Made { kind, files, missing: doc.missing, redacted: doc.redacted });
     }
-    case.log_event("docs", &serde_json::json!({"redact": options.redact, "files": logged}))?;
+    // The drafts as generated go into the case (blob store + one `docs` log entry), so the
+    // evidence package can carry them under documents/.
+    let stored: Vec<anjing_vault::documents::DocumentFile<'_>> = written
+        .iter()
+        .map(|(t, name, bytes)| anjing_vault::documents::DocumentFile {
+            doc_type: t,
+            file_name: name,
+            bytes,
+        })
+        .collect();
+    case.record_documents(&stored, options.redact)?;
     Ok(made)
 }
 

@@ -532,3 +532,101 @@ fn editing_a_disclosed_record_is_caught() {
     assert_status(&o, 1);
     assert!(stderr(&o).contains("没有符合条件的记录"), "{}", stderr(&o));
 }
+
+/// The demo drafts the document set (`anjing docs make all`): the package carries each
+/// draft under documents/, byte-exact and hashed into the signed log, so a court or a
+/// regulator receives the papers together with the evidence they cite.
+#[test]
+fn the_package_carries_the_drafted_documents() {
+    let d = demo();
+    let files = read_zip(&d.zip);
+    let docs: Vec<&(String, Vec<u8>)> =
+        files.iter().filter(|(n, _)| n.starts_with("documents/")).collect();
+    assert!(
+        docs.iter().any(|(n, _)| n == "documents/证据目录.docx"),
+        "{:?}",
+        docs.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    // Byte-exact: the same bytes `docs make` wrote into the case's 文书 folder.
+    let (_, bytes) = docs.iter().find(|(n, _)| n == "documents/证据目录.docx").unwrap();
+    assert_eq!(bytes, &std::fs::read(d.case.join("文书").join("证据目录.docx")).unwrap());
+    assert!(bytes.starts_with(b"PK"), "a DOCX is a ZIP");
+    // The manifest lists them.
+    let (_, manifest) = files.iter().find(|(n, _)| n == "manifest.json").unwrap();
+    let m: serde_json::Value = serde_json::from_slice(manifest).unwrap();
+    assert_eq!(m["documents"].as_array().unwrap().len(), docs.len());
+
+    let out = stdout(&verify(&d.zip));
+    assert!(out.contains("✓ 记录表和分析结果"), "{out}");
+    assert!(out.contains(&format!("含 {} 份文书", docs.len())), "{out}");
+
+    let dir = tempfile::tempdir().unwrap();
+    // A forger edits a document and rewrites SHA256SUMS: the signed log still names it.
+    let mut edited = files.clone();
+    for (name, bytes) in &mut edited {
+        if name == "documents/告知函.html" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            *bytes = text.replacen("<body", "<body data-x=\"1\"", 1).into_bytes();
+        }
+    }
+    fix_sums(&mut edited);
+    let z = dir.path().join("edited.zip");
+    write_zip(&z, &edited);
+    let o = verify(&z);
+    assert_status(&o, 5);
+    let out = stdout(&o);
+    assert!(out.contains("✓ 文件清单"), "sums were fixed: {out}");
+    assert!(out.contains("✗ 记录表和分析结果"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains("documents/告知函.html") && l.contains("不同")),
+        "{out}"
+    );
+
+    // A document slipped in, and one taken out, with SHA256SUMS rewritten each time.
+    let mut added = files.clone();
+    added.push(("documents/法院判决书.docx".to_string(), b"forged".to_vec()));
+    fix_sums(&mut added);
+    let z = dir.path().join("added.zip");
+    write_zip(&z, &added);
+    let out = stdout(&verify(&z));
+    assert!(
+        out.lines().any(|l| l.contains("documents/法院判决书.docx") && l.contains("后加")),
+        "{out}"
+    );
+
+    let mut removed: Vec<(String, Vec<u8>)> =
+        files.iter().filter(|(n, _)| n != "documents/证据目录.docx").cloned().collect();
+    fix_sums(&mut removed);
+    let z = dir.path().join("removed.zip");
+    write_zip(&z, &removed);
+    let o = verify(&z);
+    assert_status(&o, 5);
+    let out = stdout(&o);
+    assert!(
+        out.lines().any(|l| l.contains("documents/证据目录.docx") && l.contains("删除")),
+        "{out}"
+    );
+}
+
+/// A stored draft changed inside the case folder is named by `anjing check`.
+#[test]
+fn check_names_a_changed_document_blob() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    assert_status(&bin().arg("demo").arg(&case).output().unwrap(), 0);
+    let o = run(&case, &["log", "--json"]);
+    let docs_entry = stdout(&o)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["action"] == "docs")
+        .unwrap_or_else(|| panic!("no docs entry: {}", stdout(&o)));
+    let sha = docs_entry["detail"]["files"][0]["sha256"].as_str().unwrap().to_string();
+    let blob = case.join("blobs").join(&sha[..2]).join(&sha);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes.push(b' ');
+    std::fs::write(&blob, bytes).unwrap();
+    let o = run(&case, &["check"]);
+    assert_status(&o, 5);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains(&sha) && all.contains("文书"), "{all}");
+}
