@@ -14,7 +14,7 @@ use crate::{Case, VaultError, log};
 /// One thing that is wrong.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CheckFault {
-    /// `blob`, `log`, `checkpoint` or `database`.
+    /// `blob`, `document`, `log`, `checkpoint` or `database`.
     pub area: String,
     /// The blob hash, log sequence number, or checkpoint size (`key`/`file` for the key
     /// files and the `checkpoint` file) concerned.
@@ -27,6 +27,8 @@ pub struct CheckFault {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     pub blobs_checked: usize,
+    /// Stored drafts of generated documents re-hashed.
+    pub documents_checked: usize,
     pub log_entries: usize,
     /// Signed checkpoints verified.
     pub checkpoints: usize,
@@ -97,25 +99,19 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
         }
     }
 
-    // Generated documents: every file a `docs` entry lists with its size (the versions that
-    // store documents) must still be in the blob store, byte-exact.
+    // Generated documents: every stored draft any `docs` entry lists must still be in the
+    // blob store, byte-exact.
+    let entries = log::entries(&case.conn)?;
     let mut doc_blobs = std::collections::BTreeMap::new();
-    for e in case.log()?.iter().filter(|e| e.action == crate::documents::DOCS_ACTION) {
-        for f in e.detail["files"].as_array().into_iter().flatten() {
-            if let (Some(sha), Some(_), Some(name)) =
-                (f["sha256"].as_str(), f["size"].as_u64(), f["file"].as_str())
-                && sha.len() == 64
-                && sha.bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                doc_blobs.insert(sha.to_string(), (name.to_string(), e.seq));
-            }
-        }
+    for d in crate::documents::logged_documents(&entries) {
+        doc_blobs.insert(d.sha256.clone(), d);
     }
-    for (sha, (name, seq)) in &doc_blobs {
+    for (sha, d) in &doc_blobs {
+        let (name, seq) = (&d.file_name, d.log_seq);
         match case.blobs.rehash(sha) {
             Ok((actual, _)) if &actual == sha => {}
             Ok((actual, _)) => faults.push(CheckFault {
-                area: "blob".into(),
+                area: "document".into(),
                 item: sha.clone(),
                 message_zh: format!(
                     "日志第 {seq} 条登记的文书“{name}”（{sha}）的内容被改动过：现在的 SHA-256 是 {actual}"
@@ -123,7 +119,7 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
                 cause_en: format!("document blob content hashes to {actual}"),
             }),
             Err(e) => faults.push(CheckFault {
-                area: "blob".into(),
+                area: "document".into(),
                 item: sha.clone(),
                 message_zh: format!("日志第 {seq} 条登记的文书“{name}”（{sha}）不见了或无法读取"),
                 cause_en: e.to_string(),
@@ -151,7 +147,7 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
     }
 
     // Every artifact must have been logged by an import entry.
-    let logged: HashSet<String> = log::entries(&case.conn)?
+    let logged: HashSet<String> = entries
         .into_iter()
         .filter(|e| e.action == "import")
         .filter_map(|e| e.detail.get("artifact").and_then(|a| a.as_str()).map(str::to_string))
@@ -171,5 +167,11 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
     crate::proofs::check(case, &mut faults)?;
 
     let checkpoints = case.checkpoints()?.len();
-    Ok(CheckReport { blobs_checked: artifacts.len(), log_entries, checkpoints, faults })
+    Ok(CheckReport {
+        blobs_checked: artifacts.len(),
+        documents_checked: doc_blobs.len(),
+        log_entries,
+        checkpoints,
+        faults,
+    })
 }

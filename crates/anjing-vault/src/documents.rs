@@ -66,14 +66,10 @@ impl Case {
         Ok(crate::query::LogEntryRef { seq: e.seq, hash: e.hash })
     }
 
-    /// The generated documents the case holds: for each file name the latest logged version
-    /// whose bytes are in the blob store (documents made by versions that did not store them
-    /// are left out), by file name.
+    /// The generated documents the case holds: for each file name the latest logged version.
+    /// Documents logged by versions that did not store their bytes are left out.
     pub fn documents(&self) -> Result<Vec<StoredDocument>, VaultError> {
-        Ok(latest_documents(&self.log()?)
-            .into_iter()
-            .filter(|d| self.blobs.path_of(&d.sha256).is_file())
-            .collect())
+        Ok(latest_documents(&self.log()?))
     }
 
     /// Opens a stored document's bytes.
@@ -82,32 +78,41 @@ impl Case {
     }
 }
 
-/// For each file name, the latest listing among `docs` entries of `entries` (in log order).
-/// Entries with malformed listings are skipped: the log chain, not this reader, vouches for them.
-pub fn latest_documents(entries: &[crate::LogEntry]) -> Vec<StoredDocument> {
-    let mut by_name: BTreeMap<String, StoredDocument> = BTreeMap::new();
+/// Every stored document listed by the `docs` entries of `entries`, in log order (all
+/// versions). Listings without a size come from versions that did not store the bytes and
+/// are skipped, as are malformed ones: the log chain, not this reader, vouches for entries.
+pub fn logged_documents(entries: &[crate::LogEntry]) -> Vec<StoredDocument> {
+    let mut out = Vec::new();
     for e in entries.iter().filter(|e| e.action == DOCS_ACTION) {
         let redacted = e.detail["redact"].as_bool().unwrap_or(false);
         for f in e.detail["files"].as_array().into_iter().flatten() {
-            let (Some(name), Some(sha)) = (f["file"].as_str(), f["sha256"].as_str()) else {
+            let (Some(name), Some(sha), Some(size)) =
+                (f["file"].as_str(), f["sha256"].as_str(), f["size"].as_u64())
+            else {
                 continue;
             };
             let hex64 = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
             if !hex64 || name.is_empty() {
                 continue;
             }
-            by_name.insert(
-                name.to_string(),
-                StoredDocument {
-                    file_name: name.to_string(),
-                    doc_type: f["type"].as_str().unwrap_or_default().to_string(),
-                    sha256: sha.to_ascii_lowercase(),
-                    size: f["size"].as_u64().unwrap_or(0),
-                    log_seq: e.seq,
-                    redacted,
-                },
-            );
+            out.push(StoredDocument {
+                file_name: name.to_string(),
+                doc_type: f["type"].as_str().unwrap_or_default().to_string(),
+                sha256: sha.to_ascii_lowercase(),
+                size,
+                log_seq: e.seq,
+                redacted,
+            });
         }
+    }
+    out
+}
+
+/// For each file name, the latest of [`logged_documents`], by file name.
+pub fn latest_documents(entries: &[crate::LogEntry]) -> Vec<StoredDocument> {
+    let mut by_name: BTreeMap<String, StoredDocument> = BTreeMap::new();
+    for d in logged_documents(entries) {
+        by_name.insert(d.file_name.clone(), d);
     }
     by_name.into_values().collect()
 }

@@ -165,14 +165,15 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else if report.ok() {
         println!(
-            "✓ 核对通过：{} 个原始文件的 SHA-256 与登记一致，{} 条日志的哈希链完整，{} 个签名检查点有效。",
-            report.blobs_checked, report.log_entries, report.checkpoints
+            "✓ 核对通过：{} 个原始文件和 {} 份文书原稿的 SHA-256 与登记一致，{} 条日志的哈希链完整，{} 个签名检查点有效。",
+            report.blobs_checked, report.documents_checked, report.log_entries, report.checkpoints
         );
     } else {
         println!("✗ 核对未通过，发现 {} 处问题：", report.faults.len());
         for f in &report.faults {
             let what = match f.area.as_str() {
                 "blob" => format!("原始文件 {}", f.item),
+                "document" => format!("文书原稿 {}", f.item),
                 "log" => format!("日志第 {} 条", f.item),
                 "checkpoint" => format!("检查点 {}", f.item),
                 _ => format!("数据库 {}", f.item),

@@ -70,18 +70,8 @@ fn list(dir: &Path, json: bool) -> Result<Status> {
     }
     for f in &findings {
         if json {
-            let v = serde_json::json!({
-                "id": f.id,
-                "finding_key": f.finding_key,
-                "record_id": f.record_id,
-                "record_ids": f.record_ids,
-                "practice": f.practice,
-                "rule": f.rule,
-                "severity": f.severity,
-                "explanation": f.explanation,
-                "review": f.review,
-            });
-            serde_json::to_writer(&mut out, &v)?;
+            // The same objects as `anjing findings --json` (key and review included).
+            serde_json::to_writer(&mut out, f)?;
             writeln!(out)?;
         } else {
             let state = match &f.review {

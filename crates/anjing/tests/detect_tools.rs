@@ -1,31 +1,12 @@
 //! End-to-end tests of `review`, `eval`, `number` and `check-message`, driving the
 //! binary like `tests/cli.rs`. The case is the bundled synthetic demo.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(o),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use common::{assert_status, bin, run, stdout};
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
     stdout(o)

@@ -1,44 +1,18 @@
 //! End-to-end tests of `anjing export`, `anjing verify` and `anjing checkpoint`: the
 //! evidence package a court or lawyer receives, and what happens when it is changed.
 
-use std::io::{Read, Write};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
+use common::{
+    assert_status, bin, fix_sums, read_zip, run, sha256_hex, stderr, stdout, verify, write_zip,
+};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
-fn verify(zip: &Path) -> Output {
-    bin().arg("verify").arg(zip).output().expect("run anjing verify")
 }
 
 /// The demo case and its package, built once for all tests (read-only afterwards).
@@ -63,30 +37,6 @@ fn demo() -> &'static Demo {
     })
 }
 
-/// Every (name, bytes) of a ZIP, in order.
-fn read_zip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).unwrap();
-            (f.name().unwrap().to_string(), b)
-        })
-        .collect()
-}
-
-fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
-    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in files {
-        w.start_file(name.as_str(), opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap();
-}
-
 /// Copies the demo package with `change` applied to its files.
 fn tampered(dir: &Path, change: impl Fn(&str, &mut Vec<u8>)) -> PathBuf {
     let mut files = read_zip(&demo().zip);
@@ -96,26 +46,6 @@ fn tampered(dir: &Path, change: impl Fn(&str, &mut Vec<u8>)) -> PathBuf {
     let out = dir.join("tampered.zip");
     write_zip(&out, &files);
     out
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    // The same digest `sha256sum` prints; via anjing's own blob hasher.
-    anjing_vault::blob::hash_reader(b).unwrap().0
-}
-
-/// Rewrites SHA256SUMS to match the (tampered) files, as a careful forger would.
-fn fix_sums(files: &mut [(String, Vec<u8>)]) {
-    let mut sums = String::new();
-    for (name, bytes) in files.iter() {
-        if name != "SHA256SUMS" {
-            sums.push_str(&format!("{}  {name}\n", sha256_hex(bytes)));
-        }
-    }
-    for (name, bytes) in files.iter_mut() {
-        if name == "SHA256SUMS" {
-            *bytes = sums.clone().into_bytes();
-        }
-    }
 }
 
 #[test]

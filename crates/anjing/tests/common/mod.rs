@@ -1,4 +1,4 @@
-//! Helpers shared by the end-to-end tests of export, timestamps and tampering.
+//! Helpers shared by the end-to-end tests (export, timestamps, tampering, detection tools).
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
