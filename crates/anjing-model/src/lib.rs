@@ -10,6 +10,7 @@ and its unit) and shown (Asia/Shanghai).
 functions, so every other crate can depend on it.
 */
 
+pub mod mask;
 pub mod phone;
 pub mod practice;
 pub mod record;

@@ -6,8 +6,9 @@
 //! case.pub              the case's verifier key
 //! log/<seq>.json        the log entries needed (init, case_key, records_root), each with
 //!                       its leaf index and inclusion proof against the checkpoint
-//! records/<id>.json     per shown record: its canonical JSON (see `records_tree`), leaf
-//!                       index, and inclusion proof against the records_root entry's root
+//! records/<id>.json     per shown record: its fields (see `records_tree`: each shown as
+//!                       value and salt, or hidden as digest and mask), leaf index, and
+//!                       inclusion proof against the records_root entry's root
 //! records.csv           the shown records for Excel/WPS, rendered from records/*.json
 //!                       (verify renders it again and compares)
 //! manifest.json         format `anjing-disclosure-v1`, what was selected
@@ -18,10 +19,24 @@
 //! There are no originals (an original export holds every message of the phone), no findings
 //! and no full log. What a reader learns besides the shown records: the case id and title,
 //! the total number of records, and the number of log entries.
+//!
+//! # Redaction (`anjing export --redact`)
+//!
+//! A redacted disclosure is for a public channel (a regulator's web form, a journalist, a
+//! forum): the relatives and friends who were contacted are victims with rights of their own
+//! and must not be exposed again. Per shown record it hides ([`Redaction`]):
+//! the contributor's name when that is not the borrower (`李*`); the counterparty and number
+//! when they are a mobile that is neither a collector's (a number of a record classified as
+//! collection or cited by a finding) nor the borrower's own; in collection texts, third
+//! parties' names and unkept mobiles (the text is hidden and shown masked); the whole text of
+//! a record that is not collection (private messages are nobody else's business); and the
+//! sources (their original fields repeat all of the above). Hidden fields are still proved:
+//! each is committed by its own salted digest.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use anjing_model::mask::{self, Masker};
 use anjing_model::record::{CallResult, Direction, RecordKind};
 use anjing_proof::Hash;
 use serde::Serialize;
@@ -53,6 +68,8 @@ pub struct DisclosureSummary {
     /// Records in the case.
     pub records_total: usize,
     pub log_entries: u64,
+    /// Fields hidden by redaction, over all shown records.
+    pub hidden_fields: usize,
 }
 
 fn dis_err(out: &Path, m: impl Into<String>) -> VaultError {
@@ -88,9 +105,9 @@ pub fn render_csv(records: &[serde_json::Value]) -> String {
         let dir = Direction::from_code(&s("direction")).map(|d| d.name_zh()).unwrap_or("");
         let result = CallResult::from_code(&s("call_result")).map(|c| c.name_zh()).unwrap_or("");
         let sources = r["sources"].as_array().cloned().unwrap_or_default();
-        let artifacts: Vec<String> =
+        let mut artifacts: Vec<String> =
             sources.iter().map(|x| x["artifact"].as_str().unwrap_or("").to_string()).collect();
-        let locators: Vec<String> = sources
+        let mut locators: Vec<String> = sources
             .iter()
             .map(|x| {
                 format!(
@@ -101,6 +118,11 @@ pub fn render_csv(records: &[serde_json::Value]) -> String {
                 )
             })
             .collect();
+        // Hidden sources are shown by their mask.
+        if let Some(masked) = r["sources"].as_str() {
+            artifacts.push(masked.to_string());
+            locators.push(masked.to_string());
+        }
         out.push_str(&csv_row(&[
             &r["id"].to_string(),
             &local,
@@ -120,17 +142,131 @@ pub fn render_csv(records: &[serde_json::Value]) -> String {
     out
 }
 
+/// What a redacted disclosure hides, from the case (see the module doc).
+pub struct Redaction {
+    masker: Masker,
+    third_parties: BTreeSet<String>,
+    collection: BTreeSet<i64>,
+}
+
+/// Mask shown for the text of a record that is not collection.
+pub const PRIVATE_TEXT: &str = "（与催收无关的记录，内容不出示）";
+/// Mask shown for the sources of a redacted record.
+pub const HIDDEN_SOURCES: &str = "（原始文件位置和原始字段已遮盖）";
+
+impl Redaction {
+    pub(crate) fn of_case(case: &Case) -> Result<Redaction, VaultError> {
+        let conn = &case.conn;
+        let mut third_parties = BTreeSet::new();
+        let mut st = conn.prepare("SELECT name, relation FROM contributors")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (name, relation) = row?;
+            if !mask::is_borrower(&name, &relation) {
+                third_parties.insert(name);
+            }
+        }
+        let mut collection = BTreeSet::new();
+        let mut st = conn.prepare(
+            "SELECT record_id FROM classifications WHERE is_collection = 1
+             UNION SELECT record_id FROM findings WHERE record_id IS NOT NULL",
+        )?;
+        for id in st.query_map([], |r| r.get::<_, i64>(0))? {
+            collection.insert(id?);
+        }
+        let mut st = conn.prepare("SELECT record_ids FROM findings")?;
+        for ids in st.query_map([], |r| r.get::<_, String>(0))? {
+            let ids: Vec<i64> = serde_json::from_str(&ids?).unwrap_or_default();
+            collection.extend(ids);
+        }
+        let mut keep: Vec<String> = Vec::new();
+        let mut st = conn.prepare("SELECT id, number FROM records")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, number) = row?;
+            if collection.contains(&id) {
+                keep.push(number);
+            }
+        }
+        let facts = case.facts()?;
+        keep.extend(facts.get("borrower_phone").cloned());
+        let mut names: Vec<String> = third_parties.iter().cloned().collect();
+        names.extend(
+            ["relative_name", "witness_name"].iter().filter_map(|k| facts.get(*k).cloned()),
+        );
+        let borrower = facts.get("borrower_name").cloned().unwrap_or_default();
+        names.retain(|n| n.trim() != borrower.trim());
+        Ok(Redaction { masker: Masker::new(names, keep), third_parties, collection })
+    }
+
+    /// Hides what a public reader must not see in one opened record; returns how many
+    /// fields it hid.
+    pub fn apply(
+        &self,
+        id: i64,
+        flat: &serde_json::Value,
+        opened: &mut serde_json::Value,
+    ) -> usize {
+        let s = |k: &str| flat[k].as_str().unwrap_or("").to_string();
+        let mut hidden = 0;
+        let mut hide = |opened: &mut serde_json::Value, field: &str, masked: &str| {
+            if records_tree::hide_field(opened, field, masked) {
+                hidden += 1;
+            }
+        };
+        if self.third_parties.contains(&s("contributor")) {
+            hide(opened, "contributor", &mask::mask_name(&s("contributor")));
+        }
+        let number = s("number");
+        let masked_number = self.masker.numbers(&number);
+        if masked_number != number {
+            hide(opened, "number", &masked_number);
+            let cp = s("counterparty");
+            let masked_cp = self.masker.text(&cp);
+            let masked_cp = if masked_cp == cp && !cp.is_empty() {
+                // A contact name for a friend's number (妈妈, 王经理).
+                mask::mask_name(&cp)
+            } else {
+                masked_cp
+            };
+            hide(opened, "counterparty", &masked_cp);
+        }
+        if let Some(text) = flat["text"].as_str() {
+            if !self.collection.contains(&id) {
+                hide(opened, "text", PRIVATE_TEXT);
+            } else {
+                let masked = self.masker.text(text);
+                if masked != text {
+                    hide(opened, "text", &masked);
+                }
+            }
+        }
+        hide(opened, "sources", HIDDEN_SOURCES);
+        hidden
+    }
+
+    /// A selection as the manifest of a redacted package shows it (names masked).
+    fn masked_selection(&self, sel: &Selection) -> serde_json::Value {
+        serde_json::json!({
+            "contributors": sel.contributors.iter().map(|c| mask::mask_name(c)).collect::<Vec<_>>(),
+            "numbers": sel.numbers.iter().map(|n| self.masker.numbers(n)).collect::<Vec<_>>(),
+            "record_ids": sel.ids,
+        })
+    }
+}
+
 impl Case {
-    /// Writes a disclosure package with the records `selection` picks (see the module doc).
+    /// Writes a disclosure package with the records `selection` picks (see the module doc),
+    /// third parties hidden when `redact` (an empty selection then means every record).
     /// Signs a checkpoint first (which commits to the current records tree).
     pub fn export_disclosure(
         &mut self,
         out: &Path,
         selection: &Selection,
+        redact: bool,
     ) -> Result<DisclosureSummary, VaultError> {
-        if selection.is_empty() {
+        if selection.is_empty() && !redact {
             return Err(dis_err(out, "请指定要出示哪些记录（提供人、号码或记录编号）"));
         }
+        let redaction = if redact { Some(Redaction::of_case(self)?) } else { None };
         let note = self.checkpoint()?;
         let key = self.signing_key()?;
         let salt_key = records_tree::salt_key(&key);
@@ -151,6 +287,7 @@ impl Case {
             .cloned()
             .ok_or_else(|| dis_err(out, "案件里还没有记录，无法出示"))?;
         let ids = records_tree::select(&self.conn, selection)?;
+        // (The records tree is rebuilt below and must equal the signed root.)
         if ids.is_empty() {
             return Err(dis_err(out, "没有符合条件的记录，没有生成证据包"));
         }
@@ -197,11 +334,18 @@ impl Case {
             pkg.add_bytes(&format!("log/{}.json", e.seq), &bytes)?;
         }
         let records_root = root_entry.detail["root"].as_str().unwrap_or("").to_string();
-        for (id, v) in &shown {
+        let mut values = Vec::new();
+        let mut hidden_fields = 0;
+        for (id, flat) in &shown {
             let index = position[id];
             let proof = anjing_proof::inclusion_proof(&rec_leaves, index as u64)?;
+            let mut record = records_tree::open_record(flat);
+            if let Some(r) = &redaction {
+                hidden_fields += r.apply(*id, flat, &mut record);
+            }
+            values.push(records_tree::shown_values(&record));
             let doc = serde_json::json!({
-                "record": v,
+                "record": record,
                 "leaf_index": index,
                 "tree_size": rec_leaves.len(),
                 "inclusion_proof": proof.iter().map(hex::encode).collect::<Vec<_>>(),
@@ -211,7 +355,6 @@ impl Case {
             let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| pkg.err(e))?;
             pkg.add_bytes(&format!("records/{id}.json"), &bytes)?;
         }
-        let values: Vec<serde_json::Value> = shown.iter().map(|(_, v)| v.clone()).collect();
         pkg.add_bytes("records.csv", render_csv(&values).as_bytes())?;
 
         let exported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
@@ -220,11 +363,16 @@ impl Case {
             "exporter": concat!("anjing-vault ", env!("CARGO_PKG_VERSION")),
             "exported_at": exported_at,
             "case": {"id": info.case_id, "title": info.title},
-            "selection": {
-                "contributors": selection.contributors,
-                "numbers": selection.numbers,
-                "record_ids": selection.ids,
+            "selection": match &redaction {
+                Some(r) => r.masked_selection(selection),
+                None => serde_json::json!({
+                    "contributors": selection.contributors,
+                    "numbers": selection.numbers,
+                    "record_ids": selection.ids,
+                }),
             },
+            "redacted": redaction.is_some(),
+            "hidden_fields": hidden_fields,
             "records": shown.len(),
             "records_total": rec_leaves.len(),
             "records_root": {"seq": root_entry.seq, "root": records_root},
@@ -232,7 +380,14 @@ impl Case {
         });
         let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| pkg.err(e))?;
         pkg.add_bytes("manifest.json", &bytes)?;
-        let guide = guide_html(&info.title, &info.case_id, shown.len(), rec_leaves.len(), &vkey);
+        let guide = guide_html(
+            &info.title,
+            &info.case_id,
+            shown.len(),
+            rec_leaves.len(),
+            &vkey,
+            redaction.is_some(),
+        );
         pkg.add_bytes(GUIDE_FILE, guide.as_bytes())?;
         let (sha256, size, files) = pkg.finish(tmp, out)?;
         Ok(DisclosureSummary {
@@ -243,11 +398,24 @@ impl Case {
             records: shown.len(),
             records_total: rec_leaves.len(),
             log_entries: cp.size,
+            hidden_fields,
         })
     }
 }
 
-fn guide_html(title: &str, case_id: &str, shown: usize, total: usize, vkey: &str) -> String {
+fn guide_html(
+    title: &str,
+    case_id: &str,
+    shown: usize,
+    total: usize,
+    vkey: &str,
+    redacted: bool,
+) -> String {
+    let redaction = if redacted {
+        "<h2>遮盖了什么</h2>\n<p>这个包<strong>遮盖了亲友的信息</strong>：被催收方联系过的亲属、朋友、同事本身也是受害人，他们的姓名显示为“李*”，他们的手机号显示为“138****1234”；与催收无关的记录不出示内容；每条记录的原始文件位置和原始字段也已遮盖。催收方的号码和催收短信的内容照常出示。</p>\n<p>被遮盖的字段在 <code>records/编号.json</code> 里只留下它的“指纹”（<code>digest</code>，加了保密随机数的 SHA-256）。核对时用指纹代替原文，仍然能证明整条记录属于签名日志；但从指纹<strong>推算不出</strong>原文，连逐个猜号码也无法验证。需要完整内容的机关（法院、公安）请向当事人索取完整证据包。</p>\n"
+    } else {
+        ""
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -259,10 +427,10 @@ code,pre{{background:#f4f4f4;padding:0 .2em;word-break:break-all}}pre{{padding:.
 <h1>部分出示证据包验证说明</h1>
 <p>案件：{title}<br>案件编号：<code>{case_id}</code></p>
 <p>这是一个<strong>部分出示</strong>的证据包：案件共有 {total} 条记录，这里只出示其中 {shown} 条（例如只出示某一位亲属收到的短信）。其余记录、原始文件和分析结果<strong>都不在包里</strong>，也无法从包里推算出来。</p>
-<h2>包里有什么</h2>
+{redaction}<h2>包里有什么</h2>
 <ul>
 <li><code>records.csv</code>：出示的记录，可用 Excel 或 WPS 打开（以 = + - @ 开头的内容前加了单引号 '，防止被当成公式）。</li>
-<li><code>records/编号.json</code>：每条出示记录的完整内容（含它在原始文件中的位置和原始字段）以及“包含证明”。</li>
+<li><code>records/编号.json</code>：每条出示记录的各个字段（每个字段是原文加一个随机数 <code>salt</code>，或被遮盖时只有指纹 <code>digest</code>；未遮盖时含它在原始文件中的位置和原始字段）以及“包含证明”。</li>
 <li><code>log/</code>：证明所需的几条案件日志；<code>checkpoint</code>：案件日志的签名；<code>case.pub</code>：签名公钥；<code>manifest.json</code>：说明；<code>SHA256SUMS</code>：各文件的 SHA-256。</li>
 </ul>
 <h2>怎样核对</h2>
@@ -422,6 +590,7 @@ pub(crate) fn verify_rest(
         "每条出示的记录都在签名时登记的记录树中（包含证明），一个字都没有改；records.csv 与这些记录一致",
     );
     let mut values: Vec<(i64, serde_json::Value)> = Vec::new();
+    let mut hidden = 0;
     for (name, bytes) in meta.range("records/".to_string()..) {
         let Some(stem) = name.strip_prefix("records/") else { break };
         let doc: serde_json::Value = match serde_json::from_slice(bytes) {
@@ -437,19 +606,31 @@ pub(crate) fn verify_rest(
             recs.fail(name.clone(), "文件名与记录编号不符");
             continue;
         }
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<serde_json::Value, String> {
             let seq = doc["records_root_seq"].as_i64().ok_or("缺少 records_root_seq")?;
             let (root_hex, size) =
                 roots.get(&seq).ok_or("它所依据的记录树根不在经过证明的日志摘录里")?;
             let root = proofs::leaf_data(root_hex).ok_or("记录树根格式不对")?;
             let index = doc["leaf_index"].as_u64().ok_or("缺少 leaf_index")?;
             let proof = hashes(&doc["inclusion_proof"])?;
-            let leaf = records_tree::record_leaf(&record);
+            // Version 1 hashed the whole record; version 2 commits field by field.
+            let (leaf, shown) = match record["v"].as_i64() {
+                Some(1) => (records_tree::record_leaf(&record), record.clone()),
+                Some(2) => (
+                    records_tree::opened_leaf(&record).map_err(|e| format!("记录格式不对：{e}"))?,
+                    records_tree::shown_values(&record),
+                ),
+                _ => return Err("不认识的记录格式版本".into()),
+            };
             anjing_proof::verify_inclusion(&leaf, index, *size, &proof, &root)
-                .map_err(|e| format!("记录与签名时登记的不同（被改动过）：{e}"))
+                .map_err(|e| format!("记录与签名时登记的不同（被改动过）：{e}"))?;
+            Ok(shown)
         })();
         match result {
-            Ok(()) => values.push((id, record)),
+            Ok(shown) => {
+                hidden += shown["hidden"].as_array().map_or(0, Vec::len);
+                values.push((id, shown));
+            }
             Err(m) => recs.fail(name.clone(), m),
         }
     }
@@ -467,5 +648,11 @@ pub(crate) fn verify_rest(
         recs.fail("records/", "包里没有出示任何记录");
     }
     report.disclosed_records = Some(values.len());
-    report.checks.push(recs.done(format!("{} 条记录的包含证明有效", values.len())));
+    report.hidden_fields = Some(hidden);
+    let summary = if hidden > 0 {
+        format!("{} 条记录的包含证明有效（其中 {hidden} 个字段已遮盖，凭指纹核对）", values.len())
+    } else {
+        format!("{} 条记录的包含证明有效", values.len())
+    };
+    report.checks.push(recs.done(summary));
 }

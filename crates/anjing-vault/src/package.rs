@@ -760,6 +760,8 @@ pub struct VerifyReport {
     pub timestamps: Vec<crate::timestamps::PackageTimestamp>,
     /// For a disclosure package: how many records it shows.
     pub disclosed_records: Option<usize>,
+    /// For a disclosure package: how many fields of the shown records are hidden (redacted).
+    pub hidden_fields: Option<usize>,
 }
 
 impl VerifyReport {
@@ -846,6 +848,7 @@ pub fn verify_package_with_limits(
         checks: Vec::new(),
         timestamps: Vec::new(),
         disclosed_records: None,
+        hidden_fields: None,
     };
     let mut structure = Check::new(
         "structure",

@@ -3,22 +3,38 @@
 //!
 //! # Construction
 //!
-//! Every record has one **canonical JSON** (built in `for_each_record_json`): its stored fields, its
+//! Every record has one **flat JSON** (built in `for_each_record_json`): its stored fields, its
 //! contributor, every source (artifact hash, locator, line, column, offset and the original
-//! field values) and a 128-bit **salt**, serialised compactly with keys sorted (as
-//! `serde_json` writes a `Value`). The salt is `SHA-256(salt key ‖ record id)` truncated, where
-//! the salt key is derived from the case signing key ([`anjing_proof::SigningKey::derive_secret`]
-//! with label `record-salt`): stable across checkpoints, unknown to anyone without the key, so
-//! the sibling hashes in a proof cannot be used to confirm a guess about an undisclosed record.
+//! field values) and a 128-bit record **salt**. The salt is `SHA-256(salt key ‖ record id)`
+//! truncated, where the salt key is derived from the case signing key
+//! ([`anjing_proof::SigningKey::derive_secret`] with label `record-salt`): stable across
+//! checkpoints and unknown to anyone without the key.
+//!
+//! Since version 2 each field is committed on its own, so that a redacted package can hide one
+//! field (a relative's name, a friend's number) and still prove the rest:
+//!
+//! ```text
+//! field salt   = hex(SHA-256(record salt ‖ 0x00 ‖ field name)[..16])
+//! field digest = hex(SHA-256("anjing-record-field-v2" ‖ 0x00 ‖ field name ‖ 0x00 ‖
+//!                            field salt ‖ 0x00 ‖ canonical JSON of the value))
+//! commitment   = {"fields": {name: field digest, …}, "id": id, "v": 2}
+//! ```
+//!
+//! A shown field is given as `{"value", "salt"}`, a hidden one as `{"digest", "masked"}`
+//! (`masked` is display only, e.g. `李*`). Each field has its own salt, so showing one field
+//! reveals nothing that would let a reader test guesses about a hidden one (a masked mobile
+//! `138****1234` has only 10⁴ candidates: without its salt none can be confirmed).
 //!
 //! Leaf `i` (0-based) of the records tree is the record with the `i`-th smallest id; its leaf
-//! data is `SHA-256(canonical JSON)` and its leaf hash `SHA-256(0x00 ‖ leaf data)` (RFC 6962,
-//! like the log's leaves). Before a checkpoint is signed ([`crate::Case::checkpoint`]), when the
-//! records changed since the last commitment (count, source count, largest id), the vault
-//! appends a log entry `records_root` with `{root, records, sources, max_id}`; the signed
-//! checkpoint then covers that root. A disclosure package carries, per shown record, its
-//! canonical JSON and an inclusion proof against `root`, and the `records_root` entry with its
-//! own inclusion proof against the signed checkpoint.
+//! data is `SHA-256(canonical commitment)` and its leaf hash `SHA-256(0x00 ‖ leaf data)` (RFC
+//! 6962, like the log's leaves). Canonical JSON is compact with keys sorted (as `serde_json`
+//! writes a `Value`). Version 1 (whole flat JSON hashed as one leaf) is still verified in old
+//! packages. Before a checkpoint is signed ([`crate::Case::checkpoint`]), when the records
+//! changed since the last commitment (count, source count, largest id, version), the vault
+//! appends a log entry `records_root` with `{root, records, sources, max_id, version}`; the
+//! signed checkpoint then covers that root. A disclosure package carries, per shown record,
+//! its fields and an inclusion proof against `root`, and the `records_root` entry with its own
+//! inclusion proof against the signed checkpoint.
 
 use anjing_proof::{Hash, SigningKey};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -28,8 +44,11 @@ use crate::{VaultError, log};
 
 /// The log action that commits to the records tree.
 pub const RECORDS_ROOT: &str = "records_root";
-/// Version of the canonical record JSON (the `v` field).
-pub const RECORD_JSON_VERSION: i64 = 1;
+/// Version of the record commitment (the `v` field): 2 commits field by field.
+pub const RECORD_JSON_VERSION: i64 = 2;
+/// Fields of the flat JSON that are not committed as fields (they are in the commitment
+/// itself, or derive the field salts).
+const NOT_FIELDS: [&str; 3] = ["v", "id", "salt"];
 
 /// The salt key of a case.
 pub(crate) fn salt_key(key: &SigningKey) -> [u8; 32] {
@@ -48,17 +67,126 @@ pub fn canonical_bytes(record: &serde_json::Value) -> Vec<u8> {
     serde_json::to_vec(record).expect("JSON values always serialise")
 }
 
-/// The leaf hash of a record JSON value: `SHA-256(0x00 ‖ SHA-256(canonical bytes))`.
+/// The version-1 leaf of a flat record JSON value: `SHA-256(0x00 ‖ SHA-256(canonical bytes))`.
 pub fn record_leaf(record: &serde_json::Value) -> Hash {
     let data: [u8; 32] = Sha256::digest(canonical_bytes(record)).into();
     anjing_proof::leaf_hash(&data)
+}
+
+/// The salt of one field, from the record salt.
+pub fn field_salt(record_salt: &str, field: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(record_salt.as_bytes());
+    h.update([0]);
+    h.update(field.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+/// The digest that commits to one field's value.
+pub fn field_digest(field: &str, salt: &str, value: &serde_json::Value) -> String {
+    let mut h = Sha256::new();
+    h.update(b"anjing-record-field-v2\0");
+    h.update(field.as_bytes());
+    h.update([0]);
+    h.update(salt.as_bytes());
+    h.update([0]);
+    h.update(canonical_bytes(value));
+    hex::encode(h.finalize())
+}
+
+/// A flat record opened field by field (every field shown): the `record` of a v2 disclosure.
+pub fn open_record(flat: &serde_json::Value) -> serde_json::Value {
+    let record_salt = flat["salt"].as_str().unwrap_or("");
+    let mut fields = serde_json::Map::new();
+    if let Some(obj) = flat.as_object() {
+        for (k, v) in obj.iter().filter(|(k, _)| !NOT_FIELDS.contains(&k.as_str())) {
+            fields.insert(
+                k.clone(),
+                serde_json::json!({"value": v, "salt": field_salt(record_salt, k)}),
+            );
+        }
+    }
+    serde_json::json!({"v": RECORD_JSON_VERSION, "id": flat["id"], "fields": fields})
+}
+
+/// Hides one field of an opened record: its value and salt are replaced by its digest and a
+/// display mask. Returns false when the field is not there (or already hidden).
+pub fn hide_field(record: &mut serde_json::Value, field: &str, masked: &str) -> bool {
+    let Some(f) = record["fields"].get_mut(field) else { return false };
+    let (Some(salt), Some(value)) = (f["salt"].as_str(), f.get("value")) else { return false };
+    let digest = field_digest(field, salt, value);
+    *f = serde_json::json!({"digest": digest, "masked": masked});
+    true
+}
+
+/// The leaf of a v2 record (fields shown or hidden), or why it cannot be computed.
+pub fn opened_leaf(record: &serde_json::Value) -> Result<Hash, String> {
+    if record["v"].as_i64() != Some(2) {
+        return Err("记录的格式版本不是 2".into());
+    }
+    let id = record["id"].as_i64().ok_or("缺少记录编号")?;
+    let fields = record["fields"].as_object().ok_or("缺少 fields")?;
+    let mut digests = serde_json::Map::new();
+    for (k, f) in fields {
+        let digest = match (f.get("value"), f["salt"].as_str(), f["digest"].as_str()) {
+            (Some(v), Some(salt), None) => field_digest(k, salt, v),
+            (None, None, Some(d)) if d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                d.to_ascii_lowercase()
+            }
+            _ => return Err(format!("字段“{k}”既不是原文加盐，也不是 64 位指纹")),
+        };
+        digests.insert(k.clone(), serde_json::Value::String(digest));
+    }
+    Ok(commitment_leaf(id, digests))
+}
+
+fn commitment_leaf(id: i64, digests: serde_json::Map<String, serde_json::Value>) -> Hash {
+    let commitment = serde_json::json!({"v": RECORD_JSON_VERSION, "id": id, "fields": digests});
+    let data: [u8; 32] = Sha256::digest(canonical_bytes(&commitment)).into();
+    anjing_proof::leaf_hash(&data)
+}
+
+/// The v2 leaf of a flat record JSON value (what the records tree holds).
+pub fn flat_leaf(flat: &serde_json::Value) -> Hash {
+    let record_salt = flat["salt"].as_str().unwrap_or("");
+    let mut digests = serde_json::Map::new();
+    if let Some(obj) = flat.as_object() {
+        for (k, v) in obj.iter().filter(|(k, _)| !NOT_FIELDS.contains(&k.as_str())) {
+            let salt = field_salt(record_salt, k);
+            digests.insert(k.clone(), serde_json::Value::String(field_digest(k, &salt, v)));
+        }
+    }
+    commitment_leaf(flat["id"].as_i64().unwrap_or(0), digests)
+}
+
+/// What a reader sees of an opened record: shown values, and the mask for hidden fields
+/// (`null` when a hidden field has no mask). Keys `v`, `id` as in the flat JSON; the list of
+/// hidden field names under `hidden`.
+pub fn shown_values(record: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("v".into(), record["v"].clone());
+    out.insert("id".into(), record["id"].clone());
+    let mut hidden = Vec::new();
+    if let Some(fields) = record["fields"].as_object() {
+        for (k, f) in fields {
+            match f.get("value") {
+                Some(v) => out.insert(k.clone(), v.clone()),
+                None => {
+                    hidden.push(serde_json::Value::String(k.clone()));
+                    out.insert(k.clone(), f["masked"].clone())
+                }
+            };
+        }
+    }
+    out.insert("hidden".into(), serde_json::Value::Array(hidden));
+    serde_json::Value::Object(out)
 }
 
 const SELECT: &str = "SELECT r.id, r.kind, r.direction, r.counterparty, r.number, r.number_class,
         r.time_ms, r.time_raw, r.time_unit, r.text, r.duration_s, r.call_result, c.name, c.relation
    FROM records r JOIN contributors c ON c.id = r.contributor_id";
 
-/// Calls `f` with (id, canonical JSON) of every record whose id `keep` accepts, in id order.
+/// Calls `f` with (id, flat JSON) of every record whose id `keep` accepts, in id order.
 pub(crate) fn for_each_record_json(
     conn: &Connection,
     salt_key: &[u8; 32],
@@ -130,7 +258,7 @@ pub(crate) fn leaves(
         |_| true,
         |id, v| {
             ids.push(id);
-            leaves.push(record_leaf(&v));
+            leaves.push(flat_leaf(&v));
             Ok(())
         },
     )?;
@@ -172,6 +300,7 @@ pub(crate) fn commit_root(conn: &mut Connection, key: &SigningKey) -> Result<boo
             e.detail["records"].as_i64() == Some(n)
                 && e.detail["sources"].as_i64() == Some(s)
                 && e.detail["max_id"].as_i64() == Some(max)
+                && e.detail["version"].as_i64() == Some(RECORD_JSON_VERSION)
         }
         None => n == 0,
     };
@@ -188,7 +317,8 @@ pub(crate) fn commit_root(conn: &mut Connection, key: &SigningKey) -> Result<boo
             "records": leaves.len(),
             "sources": s,
             "max_id": max,
-            "leaf": "SHA-256(0x00 || SHA-256(canonical record JSON)), records in id order",
+            "version": RECORD_JSON_VERSION,
+            "leaf": "SHA-256(0x00 || SHA-256(canonical {fields: {name: field digest}, id, v: 2})), records in id order",
         }),
     )?;
     tx.commit()?;
@@ -241,4 +371,60 @@ pub(crate) fn select(conn: &Connection, sel: &Selection) -> Result<Vec<i64>, Vau
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A relative's message as the vault holds it (the mother's phone, a collector's SMS).
+    fn flat() -> serde_json::Value {
+        serde_json::json!({
+            "v": 2, "id": 7, "kind": "sms", "direction": "in", "counterparty": "13800001111",
+            "number": "+8613800001111", "contributor": "李梅", "relation": "母亲",
+            "text": "你儿子欠款不还", "sources": [{"artifact": "ab", "locator": "sms[3]"}],
+            "salt": "00112233445566778899aabbccddeeff",
+        })
+    }
+
+    #[test]
+    fn hiding_a_field_keeps_the_leaf_and_changing_one_breaks_it() {
+        let flat = flat();
+        let leaf = flat_leaf(&flat);
+        let mut opened = open_record(&flat);
+        assert_eq!(opened_leaf(&opened).unwrap(), leaf);
+        assert!(hide_field(&mut opened, "contributor", "李*"));
+        assert!(hide_field(&mut opened, "sources", "（已遮盖）"));
+        assert!(!hide_field(&mut opened, "contributor", "again"), "already hidden");
+        assert_eq!(opened_leaf(&opened).unwrap(), leaf);
+        let text = serde_json::to_string(&opened).unwrap();
+        assert!(!text.contains("李梅") && !text.contains("sms[3]"), "{text}");
+        // The hidden field's salt is not in the record: a guess cannot be checked.
+        let salt = field_salt("00112233445566778899aabbccddeeff", "contributor");
+        assert!(!text.contains(&salt));
+        let shown = shown_values(&opened);
+        assert_eq!(shown["contributor"], "李*");
+        assert_eq!(shown["hidden"], serde_json::json!(["contributor", "sources"]));
+
+        let mut edited = opened.clone();
+        edited["fields"]["text"]["value"] = "已结清".into();
+        assert_ne!(opened_leaf(&edited).unwrap(), leaf);
+        let mut edited = opened.clone();
+        edited["fields"]["contributor"]["digest"] = "0".repeat(64).into();
+        assert_ne!(opened_leaf(&edited).unwrap(), leaf);
+        let mut edited = opened.clone();
+        edited["id"] = 8.into();
+        assert_ne!(opened_leaf(&edited).unwrap(), leaf);
+        let mut edited = opened;
+        edited["fields"].as_object_mut().unwrap().remove("relation");
+        assert_ne!(opened_leaf(&edited).unwrap(), leaf);
+    }
+
+    #[test]
+    fn field_salts_differ_per_field_and_per_record() {
+        let a = field_salt("s1", "number");
+        assert_ne!(a, field_salt("s1", "counterparty"));
+        assert_ne!(a, field_salt("s2", "number"));
+        assert_eq!(a.len(), 32);
+    }
 }

@@ -44,6 +44,10 @@ pub struct OnlyArgs {
     /// 只出示这些编号的记录。Only these record ids.
     #[arg(long = "records", value_name = "ID,…", value_delimiter = ',')]
     pub ids: Vec<i64>,
+    /// 遮盖亲友的姓名和号码、与催收无关的内容和原始文件，用于公开渠道（仍可核对）。
+    /// Hide third parties (relatives' names and numbers), private texts and originals.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 impl OnlyArgs {
@@ -57,7 +61,8 @@ impl OnlyArgs {
     }
 }
 
-/// `anjing export [-o FILE.zip] [--only-contributor NAME] [--only-number N] [--records IDS]`.
+/// `anjing export [-o FILE.zip] [--redact] [--only-contributor NAME] [--only-number N]
+/// [--records IDS]`.
 pub fn export(dir: &Path, output: Option<&Path>, only: &OnlyArgs) -> Result<Status> {
     let mut case = Case::open(dir)?;
     // A package from a changed case would not verify: say so now, with the reasons.
@@ -70,8 +75,9 @@ pub fn export(dir: &Path, output: Option<&Path>, only: &OnlyArgs) -> Result<Stat
         return Ok(Status::Tampered);
     }
     let out = output.map(Path::to_path_buf).unwrap_or_else(|| default_output(&case));
-    if let Some(selection) = only.selection() {
-        return export_disclosure(&mut case, &out, &selection);
+    if only.redact || only.selection().is_some() {
+        let selection = only.selection().unwrap_or_default();
+        return export_disclosure(&mut case, &out, &selection, only.redact);
     }
     let summary = case.export_package(&out)?;
     let file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -106,8 +112,13 @@ pub fn export(dir: &Path, output: Option<&Path>, only: &OnlyArgs) -> Result<Stat
     Ok(Status::Ok)
 }
 
-fn export_disclosure(case: &mut Case, out: &Path, selection: &Selection) -> Result<Status> {
-    let summary = case.export_disclosure(out, selection)?;
+fn export_disclosure(
+    case: &mut Case,
+    out: &Path,
+    selection: &Selection,
+    redact: bool,
+) -> Result<Status> {
+    let summary = case.export_disclosure(out, selection, redact)?;
     let file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     case.log_event(
         "export",
@@ -121,15 +132,31 @@ fn export_disclosure(case: &mut Case, out: &Path, selection: &Selection) -> Resu
                 "numbers": selection.numbers,
                 "record_ids": selection.ids,
                 "records": summary.records,
+                "redacted": redact,
+                "hidden_fields": summary.hidden_fields,
             },
         }),
     )?;
     checkpoint_after(case, "证据包")?;
-    println!("部分出示的证据包已写入：{}", out.display());
-    println!(
-        "  出示 {} 条记录（案件共 {} 条），每条都附有它属于签名日志的证明；不含原始文件、其他记录和分析结果",
-        summary.records, summary.records_total
-    );
+    if redact {
+        println!("已遮盖亲友信息的证据包已写入：{}", out.display());
+        println!(
+            "  出示 {} 条记录（案件共 {} 条），遮盖了 {} 个字段（亲友的姓名和号码、与催收无关的内容、原始文件位置）；被遮盖的字段凭指纹仍可核对",
+            summary.records, summary.records_total, summary.hidden_fields
+        );
+        println!(
+            "  适合提交给监管投诉平台等公开渠道；法院、公安需要的是完整证据包（anjing export）"
+        );
+        println!(
+            "  注意：催收短信正文里提到的其他人（例如“你同事王某”）无法全部自动识别，出示前请打开 records.csv 看一遍"
+        );
+    } else {
+        println!("部分出示的证据包已写入：{}", out.display());
+        println!(
+            "  出示 {} 条记录（案件共 {} 条），每条都附有它属于签名日志的证明；不含原始文件、其他记录和分析结果",
+            summary.records, summary.records_total
+        );
+    }
     println!("  证据包本身的 SHA-256：{}（已记入案件日志）", summary.sha256);
     println!("  核对：anjing verify {}", crate::case_cmds::shell_quote(out));
     Ok(Status::Ok)
@@ -192,6 +219,11 @@ fn print_verify(file: &Path, r: &VerifyReport) {
     if let Some(n) = r.disclosed_records {
         println!();
         println!("这是一个部分出示的证据包：只包含 {n} 条选定的记录，不含原始文件和其他记录。");
+        if let Some(h) = r.hidden_fields.filter(|h| *h > 0) {
+            println!(
+                "其中 {h} 个字段已遮盖（亲友的姓名和号码等）：只给出指纹，核对证明它们存在且未被改动，但看不到内容。"
+            );
+        }
     }
     println!();
     if r.ok() {

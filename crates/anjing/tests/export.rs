@@ -423,7 +423,7 @@ fn editing_a_disclosed_record_is_caught() {
     let (name, bytes) = files.iter_mut().find(|(n, _)| n.starts_with("records/")).unwrap();
     let name = name.clone();
     let mut doc: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-    doc["record"]["time_raw"] = serde_json::json!("1700000000000");
+    doc["record"]["fields"]["time_raw"]["value"] = serde_json::json!("1700000000000");
     *bytes = serde_json::to_vec_pretty(&doc).unwrap();
     fix_sums(&mut files);
     let out = dir.path().join("t.zip");
@@ -461,6 +461,89 @@ fn editing_a_disclosed_record_is_caught() {
     let o = run(case, &["export", "--only-number", "10000", "-o", z3.to_str().unwrap()]);
     assert_status(&o, 1);
     assert!(stderr(&o).contains("没有符合条件的记录"), "{}", stderr(&o));
+}
+
+/// A package for a public channel (a regulator's web form): `export --redact` shows every
+/// record but none of the mother's identity, her daughter's number, the family's private
+/// messages or the originals, and still proves each record belongs to the signed log.
+#[test]
+fn a_redacted_package_hides_the_relatives_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    assert_status(&bin().arg("demo").arg(&case).output().unwrap(), 0);
+    let zip = dir.path().join("公开.zip");
+    let o = run(&case, &["export", "--redact", "-o", zip.to_str().unwrap()]);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("已遮盖亲友信息的证据包已写入"), "{}", stdout(&o));
+    let o = verify(&zip);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("✓ 出示的记录") && out.contains("个字段已遮盖"), "{out}");
+
+    let files = read_zip(&zip);
+    let all_text: String =
+        files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    // The mother, her daughter's number, the contact names on her phone, a private message
+    // between mother and daughter: none of it is anywhere in the package.
+    for secret in ["李梅", "18600186000", "女儿丽丽", "儿子伟伟", "妈，早点休息"] {
+        assert!(!all_text.contains(secret), "{secret} leaked");
+    }
+    assert!(!files.iter().any(|(n, _)| n.starts_with("originals/")));
+    let csv = files.iter().find(|(n, _)| n == "records.csv").map(|(_, b)| b.clone()).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("李*（母亲）"), "{csv}");
+    assert!(csv.contains("与催收无关的记录，内容不出示"));
+    // Collection texts are shown (the collectors are not protected): every record the demo
+    // classifies as collection, sent from a kept number, is in the CSV with its words.
+    let records = demo_records();
+    assert_eq!(csv.lines().count() - 1, records.len(), "every record is listed");
+    let guide = files.iter().find(|(n, _)| n == "验证说明.html").map(|(_, b)| b.clone()).unwrap();
+    assert!(String::from_utf8(guide).unwrap().contains("遮盖了亲友的信息"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "manifest.json").unwrap().1)
+            .unwrap();
+    assert_eq!(manifest["redacted"], true);
+    assert!(manifest["hidden_fields"].as_u64().unwrap() > records.len() as u64);
+
+    // A hidden field's digest changed, or a hidden field dropped: the record fails.
+    for change in ["digest", "drop"] {
+        let mut files = read_zip(&zip);
+        let (name, bytes) = files
+            .iter_mut()
+            .find(|(n, b)| n.starts_with("records/") && String::from_utf8_lossy(b).contains("李*"))
+            .unwrap();
+        let name = name.clone();
+        let mut doc: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let fields = doc["record"]["fields"].as_object_mut().unwrap();
+        if change == "digest" {
+            fields["contributor"]["digest"] = serde_json::json!("ab".repeat(32));
+        } else {
+            fields.remove("contributor");
+        }
+        *bytes = serde_json::to_vec_pretty(&doc).unwrap();
+        fix_sums(&mut files);
+        let out = dir.path().join(format!("{change}.zip"));
+        write_zip(&out, &files);
+        let o = verify(&out);
+        assert_status(&o, 5);
+        assert!(
+            stdout(&o).contains(&format!("✗ {name}：记录与签名时登记的不同")),
+            "{}",
+            stdout(&o)
+        );
+    }
+
+    // Redaction combines with a selection: only the mother's records, still masked.
+    let z2 = dir.path().join("母亲-公开.zip");
+    let o = run(
+        &case,
+        &["export", "--redact", "--only-contributor", "李梅", "-o", z2.to_str().unwrap()],
+    );
+    assert_status(&o, 0);
+    assert_status(&verify(&z2), 0);
+    let text: String =
+        read_zip(&z2).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    assert!(!text.contains("李梅"), "the selection itself must not name her");
 }
 
 /// The demo drafts the document set (`anjing docs make all`): the package carries each
