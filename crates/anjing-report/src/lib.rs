@@ -222,6 +222,14 @@ pub fn charts(input: &ReportInput) -> Vec<Chart> {
     charts::standalone(input)
 }
 
+/// A record's text as escaped HTML with the spans (character offsets, clamped and merged)
+/// wrapped in `<mark title="…">`; for the web app's timeline. Never panics.
+pub fn highlight_html(text: &str, spans: &[(usize, usize, anjing_model::Practice)]) -> String {
+    let mut h = html::Html::default();
+    highlight::write_highlighted(&mut h, text, spans);
+    h.finish()
+}
+
 /// Renders the whole report as one self-contained HTML document.
 ///
 /// Never panics on any input; output is deterministic for a given input.

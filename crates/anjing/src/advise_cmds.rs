@@ -421,6 +421,26 @@ fn save(case: &mut Case, answers: &[(String, String)]) -> Result<()> {
     Ok(())
 }
 
+/// Saves the facts form of the web app: every value checked as `--set` checks it (an empty
+/// value clears the fact); the message says what is wrong, nothing is saved then.
+pub fn save_form(case: &mut Case, pairs: &[(String, String)]) -> std::result::Result<(), String> {
+    let mut new = Vec::new();
+    for (k, v) in pairs {
+        let v = v.trim();
+        let value = if v.is_empty() {
+            String::new()
+        } else {
+            normalize(k, v).map_err(|e| format!("{}：{e}", label(k)))?
+        };
+        new.push((k.clone(), value));
+    }
+    let stored = case.facts().map_err(|e| e.to_string())?;
+    check_consistent(&merged(&stored, &new))?;
+    let pairs: Vec<(&str, &str)> = new.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    case.set_facts(&pairs).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// Asks the missing facts, one line of input per question; Enter skips, end of input stops.
 fn ask(case: &mut Case, input: &mut dyn BufRead) -> Result<()> {
     let stored = case.facts()?;

@@ -17,6 +17,7 @@ mod number_cmds;
 mod report_cmd;
 mod review_cmds;
 mod timestamp_cmd;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -163,6 +164,11 @@ enum Command {
         #[command(subcommand)]
         command: timestamp_cmd::TimestampCommand,
     },
+    /// 打开网页版（在本机浏览器里一步一步操作）。Start the local web app.
+    Serve {
+        #[command(flatten)]
+        args: web::ServeArgs,
+    },
     /// 核对证据包，不需要案件文件夹。Verify an evidence package (no case folder needed).
     Verify {
         /// 证据包文件。The package.
@@ -268,6 +274,7 @@ fn main() -> ExitCode {
         Command::Checkpoint => export::checkpoint(&cli.dir),
         Command::Export { output, only } => export::export(&cli.dir, output.as_deref(), &only),
         Command::Timestamp { command } => timestamp_cmd::run(&cli.dir, command),
+        Command::Serve { args } => web::serve(&cli.dir, &args),
         Command::Verify { file, key, json } => export::verify(&file, key.as_deref(), json),
         Command::Demo { dir } => demo::run(dir.as_deref()),
         Command::Docs { command } => docs_cmds::run(&cli.dir, command),
