@@ -1,0 +1,526 @@
+//! The web app (`anjing serve`) over real HTTP on loopback: the secret, cross-site and CSRF
+//! refusals, path traversal, upload limits, hostile message texts, and the whole journey
+//! (new case → upload → timeline → reject a finding → facts → documents → package →
+//! verify → an intake link used by a relative, then revoked). The browser tests
+//! (`tests/browser/`) walk the same journey in Chromium.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use common::{assert_status, bin, run, stdout};
+
+/// A running `anjing serve` on a free port, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    token: String,
+    root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("cases");
+    let mut child = bin()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(i) = line.find("http://127.0.0.1:") {
+            break line[i..].trim().to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
+    let (port, token) = rest.split_once("/?token=").unwrap();
+    Server { child, port: port.parse().unwrap(), token: token.into(), root, _dir: dir }
+}
+
+impl Server {
+    fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        s.write_all(req.as_bytes()).unwrap();
+        // A refused upload may close the connection before the body is all sent.
+        let _ = s.write_all(body);
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        parse(&all)
+    }
+
+    fn cookie(&self) -> String {
+        format!("anjing_session={}", self.token)
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        self.raw("GET", path, &[("Cookie", &self.cookie())], b"")
+    }
+
+    fn csrf(&self) -> String {
+        let page = self.get("/").text();
+        let i = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+        page[i..i + 64].to_string()
+    }
+
+    fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Resp {
+        let body: Vec<String> =
+            pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+        self.raw(
+            "POST",
+            path,
+            &[
+                ("Cookie", &self.cookie()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", &format!("http://127.0.0.1:{}", self.port)),
+            ],
+            body.join("&").as_bytes(),
+        )
+    }
+
+    fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+        cookie: bool,
+    ) -> Resp {
+        let b = "----anjingtestboundary7f3a";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (field, name, bytes) in files {
+            body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend(*bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{b}--\r\n").as_bytes());
+        let ct = format!("multipart/form-data; boundary={b}");
+        let c = self.cookie();
+        let mut headers = vec![("Content-Type", ct.as_str())];
+        if cookie {
+            headers.push(("Cookie", c.as_str()));
+        }
+        self.raw("POST", path, &headers, &body)
+    }
+
+    fn new_case(&self, title: &str) -> String {
+        let r = self.post_form("/cases", &[("csrf", &self.csrf()), ("title", title)]);
+        assert_eq!(r.status, 303, "{}", r.text());
+        let loc = r.header("location").unwrap().to_string();
+        let name = loc.strip_prefix("/c/").unwrap().strip_suffix("/import").unwrap();
+        name.to_string()
+    }
+}
+
+/// The case folder of a case named in a URL (percent-decoded).
+fn folder(root: &Path, url_name: &str) -> PathBuf {
+    let b = url_name.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            out.push(
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap(),
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    root.join(String::from_utf8(out).unwrap())
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn parse(all: &[u8]) -> Resp {
+    let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a full HTTP response");
+    let head = String::from_utf8_lossy(&all[..split]).into_owned();
+    let mut lines = head.lines();
+    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = all[split + 4..].to_vec();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..eol]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend(&rest[eol + 2..eol + 2 + size]);
+            rest = &rest[eol + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Resp { status, headers, body }
+}
+
+fn demo_file(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo").join(name)).unwrap()
+}
+
+fn test_file(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).unwrap()
+}
+
+#[test]
+fn the_secret_is_required_and_becomes_a_strict_cookie() {
+    let s = start();
+    let r = s.raw("GET", "/", &[], b"");
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("启动时显示的地址"));
+    assert_eq!(s.raw("GET", "/?token=0123456789abcdef0123456789abcdef", &[], b"").status, 403);
+    assert_eq!(
+        s.raw("GET", "/c/x/timeline", &[("Cookie", "anjing_session=wrong")], b"").status,
+        403
+    );
+    let r = s.raw("GET", &format!("/?token={}", s.token), &[], b"");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/"), "the token leaves the address bar");
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    // Static files carry no data and need no secret; nothing else is reachable.
+    assert_eq!(s.raw("GET", "/static/app.css", &[], b"").status, 200);
+    assert_eq!(s.raw("GET", "/i/0123456789abcdef0123456789abcdef", &[], b"").status, 404);
+}
+
+#[test]
+fn cross_site_posts_and_missing_csrf_tokens_are_refused() {
+    let s = start();
+    let csrf = s.csrf();
+    let form = format!("csrf={csrf}&title=x");
+    for (k, v) in
+        [("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"), ("Origin", "null")]
+    {
+        let r = s.raw(
+            "POST",
+            "/cases",
+            &[
+                ("Cookie", &s.cookie()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                (k, v),
+            ],
+            form.as_bytes(),
+        );
+        assert_eq!(r.status, 403, "{k}: {v}");
+        assert!(r.text().contains("来自别的网站"));
+    }
+    let r = s.post_form("/cases", &[("csrf", "0".repeat(64).as_str()), ("title", "x")]);
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("表单已过期"));
+    assert_eq!(std::fs::read_dir(&s.root).unwrap().count(), 0, "no case was created");
+    // A multipart upload without the token stores nothing.
+    let name = s.new_case("测试");
+    let r = s.post_multipart(
+        &format!("/c/{name}/import"),
+        &[("from", "本人")],
+        &[("files", "sms.xml", &demo_file("borrower-sms.xml"))],
+        true,
+    );
+    assert_eq!(r.status, 403);
+    let o = run(&folder(&s.root, &name), &["records", "--json"]);
+    assert!(stdout(&o).trim().is_empty(), "nothing imported");
+}
+
+#[test]
+fn names_in_urls_and_uploads_cannot_leave_their_folders() {
+    let s = start();
+    let name = s.new_case("路径");
+    for path in [
+        "/c/../import".to_string(),
+        "/c/%2E%2E/import".to_string(),
+        "/c/..%2F/timeline".to_string(),
+        format!("/c/{name}/docs/..%2Fanjing.db"),
+        format!("/c/{name}/docs/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd"),
+        format!("/c/{name}/package/..%2Fanjing.db"),
+    ] {
+        let r = s.get(&path);
+        assert!(r.status == 404 || r.status == 400, "{path}: {}", r.status);
+        assert!(!r.text().contains("SQLite format"), "{path}");
+    }
+    // An upload named like a path is stored under its last component only.
+    let r = s.post_multipart(
+        &format!("/c/{name}/import"),
+        &[("csrf", &s.csrf()), ("from", "本人")],
+        &[("files", "../../../../tmp/evil.xml", &demo_file("borrower-calls.xml"))],
+        true,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("evil.xml"));
+    let entries: Vec<String> = std::fs::read_dir(s.root.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, vec!["cases".to_string()], "nothing written beside the cases");
+}
+
+#[test]
+fn hostile_messages_stay_text_and_the_whole_journey_works() {
+    let s = start();
+    let name = s.new_case("张伟 被催收");
+    let base = format!("/c/{name}");
+    // Upload: the borrower's SMS and calls, plus SMS bodies written to attack the page.
+    let r = s.post_multipart(
+        &format!("{base}/import"),
+        &[("csrf", &s.csrf()), ("from", "张伟"), ("relation", "本人")],
+        &[
+            ("files", "短信.xml", &demo_file("borrower-sms.xml")),
+            ("files", "通话.xml", &demo_file("borrower-calls.xml")),
+            ("files", "hostile.xml", &test_file("hostile-sms.xml")),
+        ],
+        true,
+    );
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    assert!(page.contains("导入完成") && page.contains("已自动分析"), "{page}");
+
+    // Timeline: every hostile body is inert text.
+    let r = s.get(&format!("{base}/timeline?number=17112346601"));
+    let page = r.text();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(!page.contains("<script>alert"));
+    let all = s.get(&format!("{base}/timeline?page=1")).text()
+        + &s.get(&format!("{base}/timeline?number=17112346602")).text()
+        + &s.get(&format!("{base}/timeline?number=17112346603")).text();
+    assert!(!all.contains("<img src=x"), "img tag escaped");
+    assert!(!all.contains("href=\"javascript:"), "no javascript: link");
+    assert!(!all.contains("</style><style>"), "no CSS breakout");
+    assert!(!all.contains("<b>催收</b>"));
+    let scripts = all.matches("<script").count();
+    assert_eq!(scripts, all.matches("<script src=\"/static/app.js\" defer></script>").count());
+
+    // Findings are highlighted with reasons; reject one (a reason is required).
+    let page = s.get(&format!("{base}/timeline?only=findings")).text();
+    assert!(page.contains("<mark title="), "highlighted words");
+    let i = page.find("name=\"finding\" value=\"").unwrap() + 22;
+    let id: String = page[i..].chars().take_while(char::is_ascii_digit).collect();
+    let csrf = s.csrf();
+    let r = s.post_form(
+        &format!("{base}/review"),
+        &[("csrf", &csrf), ("finding", &id), ("decision", "rejected"), ("reason", "")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("请写一句原因"));
+    let r = s.post_form(
+        &format!("{base}/review"),
+        &[
+            ("csrf", &csrf),
+            ("finding", &id),
+            ("decision", "rejected"),
+            ("reason", "这是正常的还款提醒"),
+            ("back", "?only=findings"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(r.header("location").unwrap().contains(&format!("#f{id}")));
+    let page = s.get(&format!("{base}/timeline?only=findings&page=1")).text()
+        + &s.get(&format!("{base}/timeline?only=findings&page=2")).text();
+    assert!(page.contains("你的结论：已否定（这是正常的还款提醒）"), "review shown");
+    let log = stdout(&run(&folder(&s.root, &name), &["log", "--json"]));
+    assert!(log.contains("这是正常的还款提醒"), "the decision is in the signed log");
+
+    // Numbers: 归属地 and counts.
+    let page = s.get(&format!("{base}/numbers")).text();
+    assert!(
+        page.contains("+8617112346601") && page.contains("<img src=\"data:image/svg+xml;base64,"),
+        "{page}"
+    );
+
+    // Plan and facts: a wrong value is explained and not saved; a right one is.
+    let page = s.get(&format!("{base}/plan")).text();
+    assert!(
+        page.contains("现在该做什么") && page.contains("12378") || page.contains("投诉"),
+        "{page}"
+    );
+    let r = s.post_form(&format!("{base}/facts"), &[("csrf", &csrf), ("lender_type", "xyz")]);
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("没有保存"), "{}", r.text());
+    let r = s.post_form(
+        &format!("{base}/facts"),
+        &[
+            ("csrf", &csrf),
+            ("borrower_name", "张伟"),
+            ("lender_type", "micro_loan"),
+            ("lender_name", "某某网络小额贷款有限公司"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let facts = stdout(&run(&folder(&s.root, &name), &["facts", "--json"]));
+    assert!(facts.contains("某某网络小额贷款有限公司"), "{facts}");
+
+    // Documents: made, listed, downloaded as DOCX (a ZIP) with a UTF-8 file name.
+    let r = s.post_form(
+        &format!("{base}/docs"),
+        &[("csrf", &csrf), ("kind", "complaint"), ("kind", "police-report")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.text();
+    let i = page.find(&format!("href=\"{base}/docs/")).unwrap() + 6;
+    let link: String = page[i..].chars().take_while(|c| *c != '"').collect();
+    let link = link.replace("&#x2f;", "/");
+    let docx_link = if link.ends_with(".docx") { link } else { link.replace(".html", ".docx") };
+    let r = s.get(&docx_link);
+    assert_eq!(r.status, 200, "{docx_link}");
+    assert!(r.body.starts_with(b"PK"), "a DOCX is a ZIP");
+    assert!(r.header("content-disposition").unwrap().contains("filename*=UTF-8''"));
+
+    // Package: exported, downloaded, verified by `anjing verify` and by the upload form.
+    let r = s.post_form(&format!("{base}/export"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("已生成"), "{page}");
+    let i = page.find(&format!("href=\"{base}/package/")).unwrap() + 6;
+    let link: String = page[i..].chars().take_while(|c| *c != '"').collect();
+    let r = s.get(&link);
+    assert_eq!(r.status, 200, "{link}");
+    let zip = s.root.parent().unwrap().join("downloaded.zip");
+    std::fs::write(&zip, &r.body).unwrap();
+    assert_status(&common::verify(&zip), 0);
+    let r = s.post_multipart(
+        "/verify",
+        &[("csrf", &csrf), ("case", &name)],
+        &[("package", "p.zip", &r.body)],
+        true,
+    );
+    assert!(r.text().contains("全部核对通过"), "{}", r.text());
+    let mut bad = std::fs::read(&zip).unwrap();
+    let n = bad.len();
+    bad[n / 2] ^= 1;
+    let r = s.post_multipart("/verify", &[("csrf", &csrf)], &[("package", "p.zip", &bad)], true);
+    assert!(r.text().contains("✗"), "{}", r.text());
+}
+
+#[test]
+fn a_relative_uploads_through_an_intake_link_which_can_be_revoked() {
+    let s = start();
+    let name = s.new_case("亲友上传");
+    let base = format!("/c/{name}");
+    let csrf = s.csrf();
+    let r = s.post_form(
+        &format!("{base}/intake"),
+        &[("csrf", &csrf), ("name", "李梅"), ("relation", "母亲"), ("days", "3")],
+    );
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    let i = page.find("/i/").unwrap() + 3;
+    let token: String = page[i..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(token.len(), 32);
+
+    // The relative's phone has no session cookie: the link alone opens the upload page.
+    let r = s.raw("GET", &format!("/i/{token}"), &[("User-Agent", "Mobile")], b"");
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    assert!(page.contains("李梅，谢谢你帮忙") && page.contains("width=device-width"));
+    assert!(!page.contains("亲友上传"), "the page shows nothing of the case");
+    let i = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let icsrf = page[i..i + 64].to_string();
+    // The link's token is not a session: the case pages stay closed.
+    assert_eq!(s.raw("GET", &format!("{base}/timeline"), &[], b"").status, 403);
+
+    let r = s.post_multipart(
+        &format!("/i/{token}"),
+        &[("csrf", &icsrf), ("statement", "12月5日下午有人打我电话，说我儿子欠钱不还")],
+        &[("files", "妈妈的短信.xml", &demo_file("mother-sms.xml"))],
+        false,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("收到了"), "{}", r.text());
+    let o = run(&folder(&s.root, &name), &["records", "--json"]);
+    let recs = stdout(&o);
+    assert!(
+        recs.contains("\"contributor\":\"李梅\"") || recs.contains("\"contributor\": \"李梅\""),
+        "{recs}"
+    );
+    assert!(recs.contains("说我儿子欠钱不还"), "the statement is a record too");
+
+    // Limits: too many files are refused with a clear message, nothing imported.
+    let many: Vec<(&str, &str, &[u8])> = (0..31).map(|_| ("files", "a.png", &b"x"[..])).collect();
+    let r = s.post_multipart(&format!("/i/{token}"), &[("csrf", &icsrf)], &many, false);
+    assert_eq!(r.status, 413);
+    assert!(r.text().contains("文件太大或太多"));
+    // A wrong token on the upload form is refused.
+    let r = s.post_multipart(
+        &format!("/i/{token}"),
+        &[("csrf", &csrf)],
+        &[("files", "x.xml", b"x")],
+        false,
+    );
+    assert_eq!(r.status, 403);
+
+    // Revoked: the link opens nothing any more.
+    let r = s.post_form(&format!("{base}/intake/revoke"), &[("csrf", &csrf), ("token", &token)]);
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("已作废"));
+    assert_eq!(s.raw("GET", &format!("/i/{token}"), &[], b"").status, 404);
+    let log = stdout(&run(&folder(&s.root, &name), &["log", "--json"]));
+    assert!(log.contains("intake_link") && !log.contains(&token), "logged by hash only");
+}
