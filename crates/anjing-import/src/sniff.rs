@@ -37,6 +37,29 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in declaration order.
+    pub const ALL: [Format; 14] = [
+        Format::SbrMessages,
+        Format::SbrCalls,
+        Format::Sqlite,
+        Format::AndroidMmsSms,
+        Format::AndroidCallLog,
+        Format::IosSms,
+        Format::IosCallHistory,
+        Format::SmsIe,
+        Format::Csv,
+        Format::Xlsx,
+        Format::Image,
+        Format::Audio,
+        Format::Note,
+        Format::Zip,
+    ];
+
+    /// The format of a stored code (`sbr_messages`…).
+    pub fn from_code(code: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Format::SbrMessages => "sbr_messages",

@@ -305,7 +305,9 @@ fn artifact_rows(case: &Case) -> Result<Vec<ArtifactRow>> {
         .map(|a| ArtifactRow {
             file_name: a.file_name,
             who: who(&a.contributor, &a.relation),
-            format: a.format,
+            format: anjing_import::Format::from_code(&a.format)
+                .map(|f| f.name_zh().to_string())
+                .unwrap_or(a.format),
             records: a.records,
             problems: a.problems,
             damaged: a.status == "damaged",
@@ -467,8 +469,8 @@ pub fn import_received(
     let analysed = if any {
         let detail = crate::detect_cmds::analyze_case(&mut case, None)?;
         Some(format!(
-            "已自动分析：{} 条记录中，{} 条是催收，发现 {} 项问题。",
-            detail["records"], detail["collection"], detail["findings"]
+            "已自动分析：收到的 {} 条短信中，{} 条是催收短信；共发现 {} 项问题。",
+            detail["records_classified"], detail["collection_messages"], detail["findings"]
         ))
     } else {
         None
@@ -589,6 +591,8 @@ pub struct TimelineQuery {
 
 pub struct FindingCard {
     pub id: i64,
+    /// A pattern over many records (night contact, flooding…), not this message alone.
+    pub pattern: bool,
     pub practice_zh: String,
     pub explanation: String,
     pub bases: Vec<String>,
@@ -760,6 +764,7 @@ fn card(r: &anjing_vault::RecordView, fs: &[&anjing_vault::FindingView]) -> Reco
             .iter()
             .map(|f| FindingCard {
                 id: f.id,
+                pattern: f.record_id != Some(r.id),
                 practice_zh: f.practice.name_zh().into(),
                 explanation: f.explanation.clone(),
                 bases: f
