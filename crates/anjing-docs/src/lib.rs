@@ -6,7 +6,7 @@ The CLI fills a [`DocsInput`] with plain data (the case facts as `key → value`
 as an [`anjing_report::ReportInput`], the date) and asks for a [`DocKind`]. A builder turns
 that into a [`Document`] (title, headings, paragraphs, tables, charts, `【待填写】` markers),
 and a renderer lays it out: [`render_docx`] (A4, editable in Word/WPS) and [`render_html`]
-(a self-contained preview). PDF is the next step (see `README.md` of this crate).
+(a self-contained preview) and [`render_pdf`] (PDF/A-2b, fonts embedded, ready to print).
 
 **Invariant: a missing fact is never silent.** Every fact a document needs and the case does
 not have is printed as a visible `【待填写：…】` marker and listed in [`Document::missing`].
@@ -26,6 +26,7 @@ mod facts;
 mod html;
 mod law;
 mod model;
+mod pdf;
 mod png;
 mod redact;
 mod stats;
@@ -45,6 +46,8 @@ pub enum DocsError {
     Docx(String),
     #[error("无法把图表转为图片 (chart rasterisation failed): {0}")]
     Chart(String),
+    #[error("无法生成 PDF 文件 (PDF writing failed): {0}")]
+    Pdf(String),
 }
 
 /// Everything a document is built from. Plain data: the caller decides what goes in.
@@ -184,6 +187,12 @@ pub fn build(kind: DocKind, input: &DocsInput, options: Options) -> Document {
 /// Renders a document as DOCX bytes (A4, SimSun/仿宋 style fallbacks, page numbers).
 pub fn render_docx(doc: &Document) -> Result<Vec<u8>, DocsError> {
     docx::render(doc)
+}
+
+/// Renders a document as PDF/A-2b bytes (A4, the shipped font embedded, page numbers).
+/// Deterministic: identical input gives identical bytes.
+pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, DocsError> {
+    pdf::render(doc)
 }
 
 /// Renders a document as one self-contained HTML page (inline CSS and SVG, no scripts).
