@@ -8,8 +8,8 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,7 +120,7 @@ test("the whole journey at desktop width, then a relative at phone width", async
   await page.getByText("已保存").first().waitFor();
   await shot(page, "08-plan");
 
-  // 文书: make them, download a DOCX, print the web version to PDF.
+  // 文书: make them, download a DOCX and a PDF, open the web preview.
   await page.getByRole("link", { name: "5 文书" }).click();
   await page.getByRole("button", { name: "生成" }).click();
   await page.getByText("已生成的文书").waitFor();
@@ -129,12 +129,19 @@ test("the whole journey at desktop width, then a relative at phone width", async
   const docxPath = join(work, "doc.docx");
   await docx.saveAs(docxPath);
   assert.equal(readFileSync(docxPath).subarray(0, 2).toString(), "PK");
+  // The PDF the program wrote (not the browser's print): read back with poppler's pdftotext.
+  const [pdfDl] = await Promise.all([page.waitForEvent("download"), page.locator("a[href$='.pdf']", { hasText: "民事起诉状（借款人）" }).click()]);
+  const pdfPath = join(shots, "10-document.pdf");
+  await pdfDl.saveAs(pdfPath);
+  assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), "%PDF-");
+  const pdfText = execFileSync("pdftotext", ["-raw", pdfPath, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
+  assert.match(pdfText, /第1页，共\d+页/);
+  assert.ok(pdfText.includes("张伟"), "the facts filled in the form are in the PDF");
   const htmlHref = await page.locator("a[href$='.html']").first().getAttribute("href");
   const preview = await ctx.newPage();
   await preview.goto(new URL(htmlHref, url).href);
-  const pdf = await preview.pdf({ format: "A4" });
-  writeFileSync(join(shots, "10-document.pdf"), pdf);
-  assert.equal(pdf.subarray(0, 4).toString(), "%PDF");
+  await preview.getByRole("heading").first().waitFor();
+  await shot(preview, "10-preview");
   await preview.close();
 
   // 证据包: export, download, verify with the CLI and through the page.

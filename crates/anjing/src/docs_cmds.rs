@@ -1,5 +1,6 @@
 //! `anjing docs`: drafts the papers (evidence list, notice letter, civil complaints, injunction,
-//! police report, complaints, 12321 text, messages) from the case, as DOCX and HTML preview.
+//! police report, complaints, 12321 text, messages) from the case, as DOCX (to edit), PDF (to
+//! print and file) and an HTML preview.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ pub enum DocsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 生成文书（DOCX 和 HTML 预览）。Make documents (DOCX + HTML preview).
+    /// 生成文书（可编辑的 DOCX、可打印的 PDF 和 HTML 预览）。Make documents (DOCX, PDF, HTML preview).
     Make {
         /// 文书类型（见 anjing docs list），或 all。Document type id, or `all`.
         what: String,
@@ -123,9 +124,10 @@ pub fn write_docs(
     for &kind in kinds {
         let doc = anjing_docs::build(kind, &input, options);
         let docx = anjing_docs::render_docx(&doc)?;
+        let pdf = anjing_docs::render_pdf(&doc)?;
         let html = anjing_docs::render_html(&doc).into_bytes();
         let mut files = Vec::new();
-        for (ext, bytes) in [("docx", docx), ("html", html)] {
+        for (ext, bytes) in [("docx", docx), ("pdf", pdf), ("html", html)] {
             let name = format!("{}.{ext}", kind.name_zh());
             let path = out.join(&name);
             std::fs::write(&path, &bytes)

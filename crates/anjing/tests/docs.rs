@@ -70,6 +70,12 @@ fn demo_then_docs_make_all() {
     }
     assert!(complaint.contains("【待填写："), "missing facts are marked");
     assert!(complaint.contains("2026年3月1日"));
+    // Every type also as a print-ready PDF (its text is checked in anjing-docs/tests/pdf.rs).
+    for k in ["证据目录", "民事起诉状（借款人）", "报案材料", "致亲友的说明"]
+    {
+        let pdf = std::fs::read(dir_a.join(format!("{k}.pdf"))).expect(k);
+        assert!(pdf.starts_with(b"%PDF-"), "{k}.pdf");
+    }
     for f in std::fs::read_dir(&dir_a).unwrap() {
         let p = f.unwrap().path();
         if p.extension().is_some_and(|e| e == "docx") {

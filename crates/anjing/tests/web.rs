@@ -432,6 +432,11 @@ fn hostile_messages_stay_text_and_the_whole_journey_works() {
     assert_eq!(r.status, 200, "{docx_link}");
     assert!(r.body.starts_with(b"PK"), "a DOCX is a ZIP");
     assert!(r.header("content-disposition").unwrap().contains("filename*=UTF-8''"));
+    let pdf_link = docx_link.replace(".docx", ".pdf");
+    let r = s.get(&pdf_link);
+    assert_eq!(r.status, 200, "{pdf_link}");
+    assert!(r.body.starts_with(b"%PDF-"), "the PDF is served");
+    assert_eq!(r.header("content-type").unwrap(), "application/pdf");
 
     // Package: exported, downloaded, verified by `anjing verify` and by the upload form.
     let r = s.post_form(&format!("{base}/export"), &[("csrf", &csrf)]);

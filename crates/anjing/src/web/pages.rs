@@ -1255,11 +1255,12 @@ pub async fn docs_download(
         // Shown in the browser (to read and print); our own rendering, escaped.
         return Ok(html(String::from_utf8_lossy(&bytes).into_owned()));
     }
-    Ok(util::download(
-        &file,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Body::from(bytes),
-    ))
+    let mime = if file.ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    };
+    Ok(util::download(&file, mime, Body::from(bytes)))
 }
 
 // ---- 证据包 ----------------------------------------------------------------------------
