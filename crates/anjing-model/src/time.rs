@@ -92,6 +92,11 @@ pub fn shanghai_date(ts: Timestamp) -> jiff::civil::Date {
     ts.to_zoned_datetime(shanghai()).date()
 }
 
+/// The instant a civil date begins in Asia/Shanghai (for "from this day" filters).
+pub fn shanghai_midnight(d: jiff::civil::Date) -> Option<Timestamp> {
+    shanghai().to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok()
+}
+
 /// RFC 3339 in UTC with millisecond precision, as in the listing contract.
 pub fn rfc3339_utc(ts: Timestamp) -> String {
     // jiff prints the shortest exact form; fix to whole seconds or ms for stable output.

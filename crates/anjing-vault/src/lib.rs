@@ -48,7 +48,7 @@ pub use check::{CheckFault, CheckReport};
 pub use ingest::ImportReport;
 pub use log::LogEntry;
 pub use members::ImportOptions;
-pub use query::{FindingView, ProblemView, RecordView, SourceRef};
+pub use query::{FindingView, ProblemView, RecordFilter, RecordPage, RecordView, SourceRef};
 
 /// The database file inside a case folder.
 pub const DB_FILE: &str = "anjing.db";

@@ -137,6 +137,109 @@ const RECORD_SELECT: &str =
         r.time_raw, r.time_unit, r.text, r.duration_s, r.call_result, c.name, c.relation
    FROM records r JOIN contributors c ON c.id = r.contributor_id";
 
+const SOURCES_SELECT: &str = "SELECT s.artifact, s.locator, s.line, s.col, a.file_name
+       FROM record_sources s JOIN artifacts a ON a.sha256 = s.artifact
+      WHERE s.record_id = ?1 ORDER BY a.imported_at, s.artifact, s.offset";
+
+fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRef> {
+    Ok(SourceRef {
+        artifact: r.get(0)?,
+        locator: r.get(1)?,
+        line: r.get(2)?,
+        column: r.get(3)?,
+        file_name: r.get(4)?,
+    })
+}
+
+const FINDING_SELECT: &str = "SELECT f.id, f.record_id, f.practice, f.rule, f.severity, f.spans,
+        f.explanation, f.legal_bases, f.record_ids, f.details, f.rules_version, f.finding_key
+   FROM findings f";
+
+/// Which records a listing shows (`anjing serve`'s timeline). Empty means everything.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// The normalised number (`+8613812345678`), matched exactly…
+    pub number: Option<String>,
+    /// …or this text anywhere in the number as exported.
+    pub counterparty_contains: Option<String>,
+    /// The contributor's name, exactly.
+    pub contributor: Option<String>,
+    /// Only records a finding of this practice (code) is about, directly or as a pattern.
+    pub practice: Option<String>,
+    /// Only records some finding is about.
+    pub flagged_only: bool,
+    /// Time window in Unix ms: `from_ms <= time < to_ms`; records without a time are left
+    /// out when either end is set.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct RecordPage {
+    /// How many records pass the filter in all.
+    pub total: usize,
+    pub records: Vec<RecordView>,
+}
+
+impl RecordFilter {
+    /// SQL conditions over `records r JOIN contributors c`, with their parameters. Every
+    /// value is a bound parameter: user text never becomes SQL.
+    fn sql(&self) -> (Vec<String>, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut c = Vec::new();
+        let mut a: Vec<Value> = Vec::new();
+        match (&self.number, &self.counterparty_contains) {
+            (Some(n), Some(raw)) => {
+                c.push("(r.number = ? OR instr(r.counterparty, ?) > 0)".to_string());
+                a.push(Value::Text(n.clone()));
+                a.push(Value::Text(raw.clone()));
+            }
+            (Some(n), None) => {
+                c.push("r.number = ?".into());
+                a.push(Value::Text(n.clone()));
+            }
+            (None, Some(raw)) => {
+                c.push("instr(r.counterparty, ?) > 0".into());
+                a.push(Value::Text(raw.clone()));
+            }
+            (None, None) => {}
+        }
+        if let Some(name) = &self.contributor {
+            c.push("c.name = ?".into());
+            a.push(Value::Text(name.clone()));
+        }
+        let flagged = |practice: bool| {
+            let p = if practice { " AND practice = ?" } else { "" };
+            let q = if practice { " AND f.practice = ?" } else { "" };
+            format!(
+                "r.id IN (SELECT record_id FROM findings WHERE record_id IS NOT NULL{p}
+                   UNION SELECT j.value FROM findings f, json_each(f.record_ids) j
+                    WHERE f.record_id IS NULL{q})"
+            )
+        };
+        if let Some(p) = &self.practice {
+            c.push(flagged(true));
+            a.push(Value::Text(p.clone()));
+            a.push(Value::Text(p.clone()));
+        } else if self.flagged_only {
+            c.push(flagged(false));
+        }
+        if self.from_ms.is_some() || self.to_ms.is_some() {
+            c.push("r.time_ms IS NOT NULL".into());
+        }
+        if let Some(f) = self.from_ms {
+            c.push("r.time_ms >= ?".into());
+            a.push(Value::Integer(f));
+        }
+        if let Some(t) = self.to_ms {
+            c.push("r.time_ms < ?".into());
+            a.push(Value::Integer(t));
+        }
+        (c, a)
+    }
+}
+
 fn record_from_row(r: &Row<'_>) -> rusqlite::Result<RecordView> {
     let kind: String = r.get(1)?;
     let direction: String = r.get(2)?;
@@ -172,28 +275,91 @@ impl Case {
     ) -> Result<(), VaultError> {
         let sql = format!("{RECORD_SELECT} ORDER BY r.time_ms IS NULL, r.time_ms, r.id");
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut src = self.conn.prepare(
-            "SELECT s.artifact, s.locator, s.line, s.col, a.file_name
-               FROM record_sources s JOIN artifacts a ON a.sha256 = s.artifact
-              WHERE s.record_id = ?1 ORDER BY a.imported_at, s.artifact, s.offset",
-        )?;
+        let mut src = self.conn.prepare(SOURCES_SELECT)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let mut rec = record_from_row(row)?;
-            rec.sources = src
-                .query_map([rec.id], |r| {
-                    Ok(SourceRef {
-                        artifact: r.get(0)?,
-                        locator: r.get(1)?,
-                        line: r.get(2)?,
-                        column: r.get(3)?,
-                        file_name: r.get(4)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
+            rec.sources = src.query_map([rec.id], source_from_row)?.collect::<Result<_, _>>()?;
             f(rec)?;
         }
         Ok(())
+    }
+
+    /// One page of the records that pass `filter`, in time order (records without a time
+    /// last), with their sources, and how many pass in all. Filtering, counting and paging
+    /// happen in SQL, so a page of a 100,000-record case does not read the whole case.
+    pub fn records_page(
+        &self,
+        filter: &RecordFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<RecordPage, VaultError> {
+        let (clauses, args) = filter.sql();
+        let cond = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
+        let count_sql = format!(
+            "SELECT count(*), count(r.time_ms) FROM records r JOIN contributors c ON c.id = r.contributor_id WHERE {cond}"
+        );
+        let (total, timed): (i64, i64) =
+            self.conn.query_row(&count_sql, rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let (total, timed) = (total as usize, timed as usize);
+        let mut records = Vec::new();
+        // Timed records walk the (time_ms, id) index; untimed ones follow them.
+        let mut want = limit;
+        let mut skip = offset;
+        for timed_part in [true, false] {
+            let part_len = if timed_part { timed } else { total - timed };
+            if want == 0 {
+                break;
+            }
+            if skip >= part_len {
+                skip -= part_len;
+                continue;
+            }
+            let null = if timed_part { "r.time_ms IS NOT NULL" } else { "r.time_ms IS NULL" };
+            let sql = format!(
+                "{RECORD_SELECT} WHERE {null} AND {cond} ORDER BY r.time_ms, r.id LIMIT {want} OFFSET {skip}"
+            );
+            let mut st = self.conn.prepare(&sql)?;
+            let got: Vec<RecordView> = st
+                .query_map(rusqlite::params_from_iter(args.iter()), record_from_row)?
+                .collect::<Result<_, _>>()?;
+            want -= got.len().min(want);
+            skip = 0;
+            records.extend(got);
+        }
+        let mut src = self.conn.prepare_cached(SOURCES_SELECT)?;
+        for rec in &mut records {
+            rec.sources = src.query_map([rec.id], source_from_row)?.collect::<Result<_, _>>()?;
+        }
+        Ok(RecordPage { total, records })
+    }
+
+    /// The names of the contributors who gave at least one record, sorted.
+    pub fn contributor_names(&self) -> Result<Vec<String>, VaultError> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT c.name FROM contributors c
+              WHERE EXISTS (SELECT 1 FROM records r WHERE r.contributor_id = c.id) ORDER BY c.name",
+        )?;
+        let v = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// The findings about any of `ids`: those on one of these records, and pattern findings
+    /// (night contact, flooding…) whose supporting records include one of them.
+    pub fn findings_for_records(&self, ids: &[i64]) -> Result<Vec<FindingView>, VaultError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "{FINDING_SELECT} WHERE f.record_id IN ({list})
+                OR (f.record_id IS NULL AND EXISTS
+                    (SELECT 1 FROM json_each(f.record_ids) j WHERE j.value IN ({list})))
+              ORDER BY f.id"
+        );
+        self.findings_where(&sql)
     }
 
     /// All records, in time order.
@@ -218,10 +384,11 @@ impl Case {
     }
 
     pub fn findings(&self) -> Result<Vec<FindingView>, VaultError> {
-        let mut st = self.conn.prepare(
-            "SELECT id, record_id, practice, rule, severity, spans, explanation, legal_bases, record_ids,
-                    details, rules_version, finding_key FROM findings ORDER BY id",
-        )?;
+        self.findings_where(&format!("{FINDING_SELECT} ORDER BY f.id"))
+    }
+
+    fn findings_where(&self, sql: &str) -> Result<Vec<FindingView>, VaultError> {
+        let mut st = self.conn.prepare(sql)?;
         let reviews = crate::review::current(&self.conn)?;
         let rows = st.query_map([], |r| {
             let practice: String = r.get(2)?;

@@ -646,47 +646,42 @@ pub async fn timeline(
     let page = q.page.max(1);
     let (cards, total, contributors) = blocking(move || {
         let case = Case::open(&dir)?;
-        let findings = case.findings()?;
+        let day_ms = |d: jiff::civil::Date| {
+            anjing_model::time::shanghai_midnight(d).map(|t| t.as_millisecond())
+        };
+        let filter = anjing_vault::RecordFilter {
+            number: (!qn.is_empty()).then(|| anjing_model::phone::parse(&qn).normalized),
+            counterparty_contains: (!qn.is_empty()).then(|| qn.clone()),
+            contributor: (!qc.is_empty()).then(|| qc.clone()),
+            practice: (!qp.is_empty()).then(|| qp.clone()),
+            flagged_only: only,
+            from_ms: qf.parse::<jiff::civil::Date>().ok().and_then(day_ms),
+            to_ms: qt
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .and_then(|d| d.tomorrow().ok())
+                .and_then(day_ms),
+        };
+        let got = case.records_page(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        let ids: Vec<i64> = got.records.iter().map(|r| r.id).collect();
+        let findings = case.findings_for_records(&ids)?;
         let mut by_record: BTreeMap<i64, Vec<&anjing_vault::FindingView>> = BTreeMap::new();
         for f in &findings {
             if let Some(id) = f.record_id {
                 by_record.entry(id).or_default().push(f);
             }
             for id in &f.record_ids {
-                if Some(*id) != f.record_id {
+                if Some(*id) != f.record_id && ids.contains(id) {
                     by_record.entry(*id).or_default().push(f);
                 }
             }
         }
-        let number = (!qn.is_empty()).then(|| anjing_model::phone::parse(&qn).normalized);
-        let from = qf.parse::<jiff::civil::Date>().ok();
-        let to = qt.parse::<jiff::civil::Date>().ok();
-        let mut contributors = BTreeSet::new();
-        let mut matched = Vec::new();
-        case.for_each_record(|r| {
-            contributors.insert(r.contributor.clone());
-            let fs = by_record.get(&r.id);
-            let ok = number
-                .as_ref()
-                .is_none_or(|n| &r.number == n || r.counterparty.contains(qn.as_str()))
-                && (qc.is_empty() || r.contributor == qc)
-                && (qp.is_empty()
-                    || fs.is_some_and(|fs| fs.iter().any(|f| f.practice.code() == qp)))
-                && (!only || fs.is_some())
-                && date_in(r.timestamp(), from, to);
-            if ok {
-                matched.push(r);
-            }
-            Ok(())
-        })?;
-        let total = matched.len();
-        let cards = matched
-            .into_iter()
-            .skip((page - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|r| card(&r, by_record.get(&r.id).map(Vec::as_slice).unwrap_or(&[])))
+        let cards = got
+            .records
+            .iter()
+            .map(|r| card(r, by_record.get(&r.id).map(Vec::as_slice).unwrap_or(&[])))
             .collect::<Vec<_>>();
-        Ok((cards, total, contributors.into_iter().collect::<Vec<_>>()))
+        Ok((cards, got.total, case.contributor_names()?))
     })
     .await
     .map_err(failure)?;
@@ -721,19 +716,6 @@ pub async fn timeline(
         practices,
         back,
     }))
-}
-
-fn date_in(
-    t: Option<jiff::Timestamp>,
-    from: Option<jiff::civil::Date>,
-    to: Option<jiff::civil::Date>,
-) -> bool {
-    if from.is_none() && to.is_none() {
-        return true;
-    }
-    let Some(t) = t else { return false };
-    let d = anjing_model::time::shanghai_date(t);
-    from.is_none_or(|f| d >= f) && to.is_none_or(|e| d <= e)
 }
 
 fn card(r: &anjing_vault::RecordView, fs: &[&anjing_vault::FindingView]) -> RecordCard {
