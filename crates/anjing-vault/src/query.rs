@@ -209,21 +209,15 @@ impl RecordFilter {
             c.push("c.name = ?".into());
             a.push(Value::Text(name.clone()));
         }
-        let flagged = |practice: bool| {
-            let p = if practice { " AND practice = ?" } else { "" };
-            let q = if practice { " AND f.practice = ?" } else { "" };
-            format!(
-                "r.id IN (SELECT record_id FROM findings WHERE record_id IS NOT NULL{p}
-                   UNION SELECT j.value FROM findings f, json_each(f.record_ids) j
-                    WHERE f.record_id IS NULL{q})"
-            )
-        };
         if let Some(p) = &self.practice {
-            c.push(flagged(true));
-            a.push(Value::Text(p.clone()));
+            c.push(
+                "r.id IN (SELECT fr.record_id FROM finding_records fr
+                            JOIN findings f ON f.id = fr.finding_id WHERE f.practice = ?)"
+                    .into(),
+            );
             a.push(Value::Text(p.clone()));
         } else if self.flagged_only {
-            c.push(flagged(false));
+            c.push("EXISTS (SELECT 1 FROM finding_records fr WHERE fr.record_id = r.id)".into());
         }
         if self.from_ms.is_some() || self.to_ms.is_some() {
             c.push("r.time_ms IS NOT NULL".into());
@@ -296,14 +290,21 @@ impl Case {
     ) -> Result<RecordPage, VaultError> {
         let (clauses, args) = filter.sql();
         let cond = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
-        let count_sql = format!(
-            "SELECT count(*), count(r.time_ms) FROM records r JOIN contributors c ON c.id = r.contributor_id WHERE {cond}"
-        );
-        let (total, timed): (i64, i64) =
-            self.conn.query_row(&count_sql, rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let (total, timed) = (total as usize, timed as usize);
+        // Counted over the indexes where possible: the contributors table only when the
+        // filter names one, and the untimed records by the time index.
+        let from = if filter.contributor.is_some() {
+            "records r JOIN contributors c ON c.id = r.contributor_id"
+        } else {
+            "records r"
+        };
+        let count = |extra: &str| -> Result<usize, VaultError> {
+            let sql = format!("SELECT count(*) FROM {from} WHERE {cond}{extra}");
+            let n: i64 =
+                self.conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            Ok(n as usize)
+        };
+        let total = count("")?;
+        let timed = total - count(" AND r.time_ms IS NULL")?;
         let mut records = Vec::new();
         // Timed records walk the (time_ms, id) index; untimed ones follow them.
         let mut want = limit;
@@ -354,9 +355,8 @@ impl Case {
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let sql = format!(
-            "{FINDING_SELECT} WHERE f.record_id IN ({list})
-                OR (f.record_id IS NULL AND EXISTS
-                    (SELECT 1 FROM json_each(f.record_ids) j WHERE j.value IN ({list})))
+            "{FINDING_SELECT} WHERE f.id IN
+                (SELECT finding_id FROM finding_records WHERE record_id IN ({list}))
               ORDER BY f.id"
         );
         self.findings_where(&sql)
@@ -494,6 +494,7 @@ impl Case {
         let previous: i64 = tx.query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
         let keys: Vec<String> = findings.iter().map(crate::review::finding_key).collect();
         let changes = crate::review::changes(&tx, &keys)?;
+        tx.execute("DELETE FROM finding_records", [])?;
         tx.execute("DELETE FROM findings", [])?;
         tx.execute("DELETE FROM classifications", [])?;
         {
@@ -513,6 +514,9 @@ impl Case {
                                        record_ids, details, rules_version, finding_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
+            let mut link = tx.prepare(
+                "INSERT OR IGNORE INTO finding_records (record_id, finding_id) VALUES (?1, ?2)",
+            )?;
             for (f, key) in findings.iter().zip(&keys) {
                 ins.execute(params![
                     f.record_id,
@@ -527,6 +531,10 @@ impl Case {
                     rules_version,
                     key,
                 ])?;
+                let id = tx.last_insert_rowid();
+                for r in f.record_id.iter().chain(&f.record_ids) {
+                    link.execute(params![r, id])?;
+                }
             }
         }
         let mut by_practice = serde_json::Map::new();

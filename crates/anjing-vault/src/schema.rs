@@ -176,6 +176,20 @@ CREATE TABLE facts (
     at    TEXT NOT NULL
 );
 "#,
+    // 6: which records each finding is about (its own record and, for pattern findings,
+    // every supporting record), so listings filter and page by finding in SQL. Derived
+    // data, rewritten with the findings by each analysis.
+    r#"
+CREATE TABLE finding_records (
+    record_id  INTEGER NOT NULL,
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    PRIMARY KEY (record_id, finding_id)
+) WITHOUT ROWID;
+CREATE INDEX finding_records_finding ON finding_records(finding_id);
+INSERT OR IGNORE INTO finding_records (record_id, finding_id)
+    SELECT record_id, id FROM findings WHERE record_id IS NOT NULL
+    UNION SELECT j.value, f.id FROM findings f, json_each(f.record_ids) j;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -47,25 +47,42 @@ impl Resp {
 fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("cases");
+    start_in(dir, root, &[]).0
+}
+
+/// Starts `anjing serve` over `root` with extra arguments; also returns what it printed
+/// before serving.
+fn start_in(dir: tempfile::TempDir, root: PathBuf, extra: &[&str]) -> (Server, Vec<String>) {
     let mut child = bin()
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
+    let mut printed = Vec::new();
+    let mut url = None;
+    loop {
         let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(i) = line.find("http://127.0.0.1:") {
-            break line[i..].trim().to_string();
+        if url.is_none()
+            && let Some(i) = line.find("http://127.0.0.1:")
+        {
+            url = Some(line[i..].trim().to_string());
         }
-    };
+        let done = line.contains("Ctrl+C");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
+    let url = url.expect("the address with the secret");
     let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
     let (port, token) = rest.split_once("/?token=").unwrap();
-    Server { child, port: port.parse().unwrap(), token: token.into(), root, _dir: dir }
+    (Server { child, port: port.parse().unwrap(), token: token.into(), root, _dir: dir }, printed)
 }
 
 impl Server {
@@ -479,6 +496,23 @@ fn a_relative_uploads_through_an_intake_link_which_can_be_revoked() {
     let i = page.find("/i/").unwrap() + 3;
     let token: String = page[i..].chars().take_while(char::is_ascii_hexdigit).collect();
     assert_eq!(token.len(), 32);
+
+    // Restarted with --lan, serve prints the link for phones (the LAN address when the machine
+    // has one); without --lan it says the link needs it.
+    let (other, plain) = start_in(tempfile::tempdir().unwrap(), s.root.clone(), &[]);
+    drop(other);
+    let (other, lan) = start_in(tempfile::tempdir().unwrap(), s.root.clone(), &["--lan"]);
+    drop(other);
+    let (printed, lan_printed) = (plain.join("\n"), lan.join("\n"));
+    assert!(printed.contains("有 1 个亲友上传链接还有效"), "{printed}");
+    assert!(!printed.contains(&token), "without --lan no phone link is printed");
+    if lan_printed.contains("局域网已开放：") {
+        let line = lan_printed.lines().find(|l| l.contains(&token)).expect(&lan_printed);
+        assert!(line.contains("李梅（母亲）") && line.contains(&format!("/i/{token}")), "{line}");
+        assert!(!line.contains("127.0.0.1"), "{line}");
+    } else {
+        assert!(lan_printed.contains("没找到本机的局域网地址"), "{lan_printed}");
+    }
 
     // The relative's phone has no session cookie: the link alone opens the upload page.
     let r = s.raw("GET", &format!("/i/{token}"), &[("User-Agent", "Mobile")], b"");

@@ -82,6 +82,25 @@ fn find(root: &FsPath, token: &str) -> Option<(PathBuf, Link)> {
     None
 }
 
+/// The links that still work, in every case of the root: (case folder name, link), for the
+/// start-up message of `anjing serve --lan`.
+pub fn usable_links(root: &FsPath) -> Vec<(String, Link)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root) else { return out };
+    let mut names: Vec<String> =
+        entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names {
+        let Some(dir) = util::case_dir(root, &name) else { continue };
+        for l in load(&dir).unwrap_or_default() {
+            if l.usable() {
+                out.push((name.clone(), l));
+            }
+        }
+    }
+    out
+}
+
 pub struct LinkRow {
     pub name: String,
     pub url: String,

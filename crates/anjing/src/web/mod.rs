@@ -243,23 +243,50 @@ pub fn serve(default_root: &std::path::Path, args: &ServeArgs) -> Result<Status>
         .build()
         .context("无法启动网页服务")?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port))
-            .await
-            .with_context(|| format!("端口 {} 已被占用或不能使用，请换一个：--port 8378", args.port))?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port)).await.with_context(
+                || format!("端口 {} 已被占用或不能使用，请换一个：--port 8378", args.port),
+            )?;
         let port = listener.local_addr()?.port();
         let secret = random_token()?;
-        let lan_base = if args.lan { util::lan_address().map(|a| format!("http://{a}:{port}")) } else { None };
+        let lan_base =
+            if args.lan { util::lan_address().map(|a| format!("http://{a}:{port}")) } else { None };
         let app = Arc::new(App::new(root.clone(), secret.clone(), lan_base.clone()));
         let url = format!("http://127.0.0.1:{port}/?token={secret}");
         println!("安静已在本机启动。请用浏览器打开（不要把这个地址发给别人）：");
         println!("  {url}");
         println!("案件文件夹：{}", root.display());
+        let links = intake::usable_links(&root);
         match &lan_base {
-            Some(base) => println!(
-                "局域网已开放：同一 Wi-Fi 下的手机可以打开你在“请亲友上传”页面生成的链接（{base}/i/…）。"
+            Some(base) => {
+                println!("局域网已开放：和这台电脑连同一个 Wi-Fi 的手机可以打开亲友上传地址：");
+                println!("  {base}/i/<链接码>（在“请亲友上传”页面为每位亲友生成）");
+                for (case, l) in &links {
+                    let until = l
+                        .expires_at
+                        .parse::<jiff::Timestamp>()
+                        .map(anjing_model::time::display)
+                        .unwrap_or_default();
+                    let who = if l.relation.is_empty() {
+                        l.name.clone()
+                    } else {
+                        format!("{}（{}）", l.name, l.relation)
+                    };
+                    println!("  {who} · 案件“{case}”：{base}/i/{}（{until} 前有效）", l.token);
+                }
+            }
+            None if args.lan => println!(
+                "局域网已开放，但没找到本机的局域网地址：请确认电脑已连上 Wi-Fi 或网线后重新启动。"
             ),
-            None if args.lan => println!("局域网已开放，但没找到本机的局域网地址。"),
-            None => println!("只有这台电脑能访问。要让亲友用手机上传证据，请加上 --lan 重新启动。"),
+            None => {
+                println!("只有这台电脑能访问。要让亲友用手机上传证据，请加上 --lan 重新启动。");
+                if !links.is_empty() {
+                    println!(
+                        "（有 {} 个亲友上传链接还有效；加上 --lan 后手机才能打开。）",
+                        links.len()
+                    );
+                }
+            }
         }
         println!("按 Ctrl+C 停止。");
         if args.open {

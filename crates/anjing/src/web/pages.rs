@@ -665,13 +665,14 @@ pub async fn timeline(
         let got = case.records_page(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
         let ids: Vec<i64> = got.records.iter().map(|r| r.id).collect();
         let findings = case.findings_for_records(&ids)?;
+        let on_page: std::collections::HashSet<i64> = ids.iter().copied().collect();
         let mut by_record: BTreeMap<i64, Vec<&anjing_vault::FindingView>> = BTreeMap::new();
         for f in &findings {
             if let Some(id) = f.record_id {
                 by_record.entry(id).or_default().push(f);
             }
             for id in &f.record_ids {
-                if Some(*id) != f.record_id && ids.contains(id) {
+                if Some(*id) != f.record_id && on_page.contains(id) {
                     by_record.entry(*id).or_default().push(f);
                 }
             }
