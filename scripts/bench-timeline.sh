@@ -62,6 +62,11 @@ wrk.headers["Cookie"] = "anjing_session=$token"
 request = function()
   return wrk.format("GET", paths[math.random(#paths)])
 end
+done = function(summary, latency, requests)
+  io.write(string.format("requests %d, errors %d; p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (target p95 < 150 ms)\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
 response = function(status, headers, body)
   if status ~= 200 then
     io.stderr:write("status " .. status .. "\n")

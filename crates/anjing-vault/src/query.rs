@@ -319,13 +319,20 @@ impl Case {
                 continue;
             }
             let null = if timed_part { "r.time_ms IS NOT NULL" } else { "r.time_ms IS NULL" };
+            // The ids first, over the (time_ms, id) index without reading the rows skipped
+            // by OFFSET; then those rows.
             let sql = format!(
-                "{RECORD_SELECT} WHERE {null} AND {cond} ORDER BY r.time_ms, r.id LIMIT {want} OFFSET {skip}"
+                "SELECT r.id FROM {from} WHERE {null} AND {cond} ORDER BY r.time_ms, r.id LIMIT {want} OFFSET {skip}"
             );
             let mut st = self.conn.prepare(&sql)?;
-            let got: Vec<RecordView> = st
-                .query_map(rusqlite::params_from_iter(args.iter()), record_from_row)?
+            let ids: Vec<i64> = st
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
+            let mut one = self.conn.prepare_cached(&format!("{RECORD_SELECT} WHERE r.id = ?1"))?;
+            let mut got = Vec::with_capacity(ids.len());
+            for id in ids {
+                got.push(one.query_row([id], record_from_row)?);
+            }
             want -= got.len().min(want);
             skip = 0;
             records.extend(got);
@@ -337,12 +344,10 @@ impl Case {
         Ok(RecordPage { total, records })
     }
 
-    /// The names of the contributors who gave at least one record, sorted.
+    /// The names of everyone who gave evidence to the case, sorted (a small table; it does
+    /// not touch the records).
     pub fn contributor_names(&self) -> Result<Vec<String>, VaultError> {
-        let mut st = self.conn.prepare(
-            "SELECT DISTINCT c.name FROM contributors c
-              WHERE EXISTS (SELECT 1 FROM records r WHERE r.contributor_id = c.id) ORDER BY c.name",
-        )?;
+        let mut st = self.conn.prepare("SELECT DISTINCT name FROM contributors ORDER BY name")?;
         let v = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(v)
     }

@@ -186,6 +186,7 @@ CREATE TABLE finding_records (
     PRIMARY KEY (record_id, finding_id)
 ) WITHOUT ROWID;
 CREATE INDEX finding_records_finding ON finding_records(finding_id);
+CREATE INDEX findings_practice ON findings(practice);
 INSERT OR IGNORE INTO finding_records (record_id, finding_id)
     SELECT record_id, id FROM findings WHERE record_id IS NOT NULL
     UNION SELECT j.value, f.id FROM findings f, json_each(f.record_ids) j;
