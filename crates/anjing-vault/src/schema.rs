@@ -210,3 +210,41 @@ pub fn migrate(conn: &mut Connection) -> Result<(), VaultError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A case analysed before migration 6: its findings (one on a record, one pattern over
+    /// three records that also names the first) get their `finding_records` rows.
+    #[test]
+    fn migration_6_maps_existing_findings_to_their_records() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        // Only the findings table matters here (no records or contributors).
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        let finding = |record: Option<i64>, practice: &str, ids: &str| {
+            conn.execute(
+                "INSERT INTO findings (record_id, practice, rule, severity, spans, explanation,
+                     legal_bases, record_ids, details, rules_version, finding_key)
+                 VALUES (?1, ?2, 'r', 'high', '[]', '', '[]', ?3, '{}', 'v', 'k')",
+                rusqlite::params![record, practice, ids],
+            )
+            .unwrap();
+        };
+        finding(Some(7), "threat", "[]");
+        finding(None, "flooding", "[7, 8, 9]");
+        migrate(&mut conn).unwrap();
+        let mut st = conn
+            .prepare(
+                "SELECT record_id, finding_id FROM finding_records ORDER BY record_id, finding_id",
+            )
+            .unwrap();
+        let rows: Vec<(i64, i64)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(rows, [(7, 1), (7, 2), (8, 2), (9, 2)]);
+    }
+}
