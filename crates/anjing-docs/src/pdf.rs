@@ -5,7 +5,8 @@
 //! lines by Chinese rules (a line never starts with `，。）」` and never ends with `（「`; Latin
 //! words and numbers are not split unless a single one is wider than the line), justified
 //! body text with a two-character first-line indent, tables that continue on the next page
-//! with their header repeated, charts rasterised by resvg, and `第 N 页，共 M 页` on every page.
+//! with their header repeated, charts drawn as vectors (usvg outlines their text with the
+//! shipped font), and `第 N 页，共 M 页` on every page.
 //!
 //! Only the two shipped fonts are used (never the system's), so a PDF is the same on every
 //! machine: identical input gives identical bytes. A character the shipped font does not have
@@ -17,8 +18,7 @@
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
-use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
-use krilla::image::Image;
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
@@ -27,6 +27,7 @@ use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document as PdfDocument, SerializeSettings};
+use resvg::usvg;
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size as FontSize};
 
@@ -102,10 +103,28 @@ struct Line {
 
 /// What is drawn on a page, in points from the top-left corner.
 enum Item {
-    Text { x: f32, baseline: f32, line: Line },
-    Rect { rect: Rect, fill: rgb::Color },
-    Stroke { x1: f32, y1: f32, x2: f32, y2: f32 },
-    Image { x: f32, y: f32, w: f32, h: f32, png: Vec<u8> },
+    Text {
+        x: f32,
+        baseline: f32,
+        line: Line,
+    },
+    Rect {
+        rect: Rect,
+        fill: rgb::Color,
+    },
+    Stroke {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
+    /// A chart of the document, drawn as vectors into a box `w` wide.
+    Chart {
+        x: f32,
+        y: f32,
+        w: f32,
+        chart: usize,
+    },
 }
 
 /// The shipped fonts, for measuring (skrifa) and for writing (krilla).
@@ -465,7 +484,7 @@ impl<'f> Layout<'f> {
         self.y += h;
     }
 
-    fn chart(&mut self, title: &str, png: Vec<u8>, aspect: f32) {
+    fn chart(&mut self, title: &str, chart: usize, aspect: f32) {
         let w = TEXT_W;
         let h = (w * aspect).min(BOTTOM - MARGIN_TB - 40.0);
         let style = Style { bold: true, color: Color::Black, highlight: false, size: SMALL };
@@ -484,7 +503,8 @@ impl<'f> Layout<'f> {
             },
         );
         let y = self.y;
-        self.page().push(Item::Image { x: MARGIN_LR, y, w, h, png });
+        let w = (h / aspect.max(0.01)).min(TEXT_W);
+        self.page().push(Item::Chart { x: MARGIN_LR + (TEXT_W - w) / 2.0, y, w, chart });
         self.y += h + 8.0;
     }
 }
@@ -590,8 +610,7 @@ fn layout<'f>(doc: &Document, fonts: &'f Fonts) -> Result<Layout<'f>, DocsError>
             Block::Table(t) => l.table(t),
             Block::Chart(i) => {
                 let Some(c) = doc.charts.get(*i) else { continue };
-                let png = crate::png::render(&c.svg, 3.0)?;
-                l.chart(&c.title, png, (c.height / c.width.max(1.0)) as f32);
+                l.chart(&c.title, *i, (c.height / c.width.max(1.0)) as f32);
             }
         }
     }
@@ -663,6 +682,74 @@ fn draw_line(surface: &mut Surface, fonts: &Fonts, x: f32, baseline: f32, line: 
     }
 }
 
+/// Draws a parsed SVG chart as PDF vectors: every path with its solid fill and stroke
+/// (the charts use nothing else), text as the outlines usvg made with the shipped font.
+fn draw_svg_group(s: &mut Surface, g: &usvg::Group, opacity: f32) {
+    let opacity = opacity * g.opacity().get();
+    for node in g.children() {
+        match node {
+            usvg::Node::Group(g) => draw_svg_group(s, g, opacity),
+            usvg::Node::Path(p) => draw_svg_path(s, p, opacity),
+            usvg::Node::Text(t) => draw_svg_group(s, t.flattened(), opacity),
+            usvg::Node::Image(_) => {}
+        }
+    }
+}
+
+fn draw_svg_path(s: &mut Surface, p: &usvg::Path, opacity: f32) {
+    if !p.is_visible() {
+        return;
+    }
+    let mut pb = PathBuilder::new();
+    for seg in p.data().segments() {
+        use usvg::tiny_skia_path::PathSegment as S;
+        match seg {
+            S::MoveTo(a) => pb.move_to(a.x, a.y),
+            S::LineTo(a) => pb.line_to(a.x, a.y),
+            S::QuadTo(a, b) => pb.quad_to(a.x, a.y, b.x, b.y),
+            S::CubicTo(a, b, c) => pb.cubic_to(a.x, a.y, b.x, b.y, c.x, c.y),
+            S::Close => pb.close(),
+        }
+    }
+    let Some(path) = pb.finish() else { return };
+    let color = |paint: &usvg::Paint| match paint {
+        usvg::Paint::Color(c) => Some(rgb::Color::new(c.red, c.green, c.blue)),
+        _ => None,
+    };
+    let alpha =
+        |o: f32| NormalizedF32::new((o * opacity).clamp(0.0, 1.0)).unwrap_or(NormalizedF32::ONE);
+    let t = p.abs_transform();
+    s.push_transform(&Transform::from_row(t.sx, t.ky, t.kx, t.sy, t.tx, t.ty));
+    if let Some(f) = p.fill()
+        && let Some(c) = color(f.paint())
+    {
+        s.set_stroke(None);
+        s.set_fill(Some(Fill {
+            paint: c.into(),
+            opacity: alpha(f.opacity().get()),
+            rule: match f.rule() {
+                usvg::FillRule::EvenOdd => krilla::paint::FillRule::EvenOdd,
+                usvg::FillRule::NonZero => krilla::paint::FillRule::NonZero,
+            },
+        }));
+        s.draw_path(&path);
+    }
+    if let Some(st) = p.stroke()
+        && let Some(c) = color(st.paint())
+    {
+        s.set_fill(None);
+        s.set_stroke(Some(Stroke {
+            paint: c.into(),
+            width: st.width().get(),
+            opacity: alpha(st.opacity().get()),
+            ..Default::default()
+        }));
+        s.draw_path(&path);
+        s.set_stroke(None);
+    }
+    s.pop();
+}
+
 fn footer_line(fonts: &Fonts, page: usize, pages: usize) -> (f32, Line) {
     let mut l = Layout::new(fonts);
     let mut atoms = Vec::new();
@@ -713,12 +800,12 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, DocsError> {
                     }
                 }
                 Item::Text { x, baseline, line } => draw_line(&mut s, &fonts, *x, *baseline, line),
-                Item::Image { x, y, w, h, png } => {
-                    let image = Image::from_png(png.clone().into(), false)
-                        .map_err(|e| DocsError::Chart(e.to_string()))?;
-                    let size = Size::from_wh(*w, *h).expect("chart has a size");
-                    s.push_transform(&Transform::from_translate(*x, *y));
-                    s.draw_image(image, size);
+                Item::Chart { x, y, w, chart } => {
+                    let Some(c) = doc.charts.get(*chart) else { continue };
+                    let tree = crate::png::parse(&c.svg)?;
+                    let scale = *w / tree.size().width().max(1.0);
+                    s.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, *x, *y));
+                    draw_svg_group(&mut s, tree.root(), 1.0);
                     s.pop();
                 }
             }

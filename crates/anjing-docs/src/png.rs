@@ -1,4 +1,5 @@
-//! SVG charts to PNG for DOCX, with the shipped font and nothing from the system.
+//! SVG charts to PNG for DOCX (and parsed for the PDF's vector charts), with the shipped font
+//! and nothing from the system.
 //!
 //! resvg silently drops text whose `font-family` is not loaded: the charts ask for the generic
 //! `sans-serif`, and every generic family is mapped to the shipped Noto Serif CJK SC.
@@ -31,11 +32,16 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
     .clone()
 }
 
-/// Rasterises `svg` at `scale` × its size. Deterministic.
-pub(crate) fn render(svg: &str, scale: f32) -> Result<Vec<u8>, DocsError> {
+/// Parses a chart with the shipped font (text is laid out and outlined by usvg).
+pub(crate) fn parse(svg: &str) -> Result<usvg::Tree, DocsError> {
     let opts =
         usvg::Options { fontdb: fontdb(), font_family: FAMILY.to_string(), ..Default::default() };
-    let tree = usvg::Tree::from_str(svg, &opts).map_err(|e| DocsError::Chart(e.to_string()))?;
+    usvg::Tree::from_str(svg, &opts).map_err(|e| DocsError::Chart(e.to_string()))
+}
+
+/// Rasterises `svg` at `scale` × its size. Deterministic.
+pub(crate) fn render(svg: &str, scale: f32) -> Result<Vec<u8>, DocsError> {
+    let tree = parse(svg)?;
     let size = tree.size();
     let (w, h) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
     let mut pixmap = tiny_skia::Pixmap::new(w.max(1), h.max(1))

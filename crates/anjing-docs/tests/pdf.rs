@@ -228,3 +228,20 @@ fn pdf_is_archival_pdf_a_2b() {
     assert!(s.contains("<pdfaid:part>2</pdfaid:part>"), "PDF/A part");
     assert!(s.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "PDF/A conformance");
 }
+
+#[test]
+fn charts_are_vectors_not_pictures() {
+    let doc = anjing_docs::build(DocKind::PoliceReport, &input(&facts()), Options::default());
+    assert!(!doc.charts.is_empty(), "the police report has charts");
+    let with = anjing_docs::render_pdf(&doc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, &with).unwrap();
+    let images = tool("pdfimages", &["-list"], &path);
+    assert_eq!(images.lines().count(), 2, "no raster images, only the header:\n{images}");
+    // The charts add drawing: the same document without them is clearly smaller.
+    let mut bare = doc.clone();
+    bare.blocks.retain(|b| !matches!(b, anjing_docs::Block::Chart(_)));
+    let without = anjing_docs::render_pdf(&bare).unwrap();
+    assert!(with.len() > without.len() + 5_000, "{} vs {}", with.len(), without.len());
+}
