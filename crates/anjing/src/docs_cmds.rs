@@ -121,13 +121,12 @@ pub fn write_docs(
     let mut made = Vec::new();
     // (type id, file name, bytes) of every file written, stored in the case afterwards.
     let mut written: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
-    for &kind in kinds {
-        let doc = anjing_docs::build(kind, &input, options);
-        let docx = anjing_docs::render_docx(&doc)?;
-        let pdf = anjing_docs::render_pdf(&doc)?;
-        let html = anjing_docs::render_html(&doc).into_bytes();
+    // Each document is built and rendered on its own (they share only the input), on as
+    // many threads as there are cores; files are written in the listed order.
+    let rendered = render_all(kinds, &input, options)?;
+    for (kind, doc, outputs) in rendered {
         let mut files = Vec::new();
-        for (ext, bytes) in [("docx", docx), ("pdf", pdf), ("html", html)] {
+        for (ext, bytes) in outputs {
             let name = format!("{}.{ext}", kind.name_zh());
             let path = out.join(&name);
             std::fs::write(&path, &bytes)
@@ -149,6 +148,36 @@ pub fn write_docs(
         .collect();
     case.record_documents(&stored, options.redact)?;
     Ok(made)
+}
+
+type Rendered = (DocKind, anjing_docs::Document, Vec<(&'static str, Vec<u8>)>);
+
+/// Builds and renders every kind (DOCX, PDF, HTML), in parallel, results in `kinds` order.
+fn render_all(kinds: &[DocKind], input: &DocsInput, options: Options) -> Result<Vec<Rendered>> {
+    let one = |kind: DocKind| -> Result<Rendered> {
+        let doc = anjing_docs::build(kind, input, options);
+        let docx = anjing_docs::render_docx(&doc)?;
+        let pdf = anjing_docs::render_pdf(&doc)?;
+        let html = anjing_docs::render_html(&doc).into_bytes();
+        Ok((kind, doc, vec![("docx", docx), ("pdf", pdf), ("html", html)]))
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(kinds.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<Rendered>>> = (0..kinds.len()).map(|_| None).collect();
+    let results = std::sync::Mutex::new(&mut slots);
+    std::thread::scope(|s| {
+        for _ in 0..workers.max(1) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&kind) = kinds.get(i) else { break };
+                    let r = one(kind);
+                    results.lock().expect("no worker panicked")[i] = Some(r);
+                }
+            });
+        }
+    });
+    slots.into_iter().map(|r| r.expect("every kind was rendered")).collect()
 }
 
 pub fn print_made(made: &[Made], out: &Path) {
