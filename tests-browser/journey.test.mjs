@@ -130,7 +130,7 @@ test("the whole journey at desktop width, then a relative at phone width", async
   await docx.saveAs(docxPath);
   assert.equal(readFileSync(docxPath).subarray(0, 2).toString(), "PK");
   // The PDF the program wrote (not the browser's print): read back with poppler's pdftotext.
-  const [pdfDl] = await Promise.all([page.waitForEvent("download"), page.locator("a[href$='.pdf']", { hasText: "民事起诉状（借款人）" }).click()]);
+  const [pdfDl] = await Promise.all([page.waitForEvent("download"), page.locator("li", { hasText: "民事起诉状（借款人）" }).locator("a[href$='.pdf']").click()]);
   const pdfPath = join(shots, "10-document.pdf");
   await pdfDl.saveAs(pdfPath);
   assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), "%PDF-");

@@ -444,7 +444,8 @@ fn hostile_messages_stay_text_and_the_whole_journey_works() {
     let i = page.find(&format!("href=\"{base}/docs/")).unwrap() + 6;
     let link: String = page[i..].chars().take_while(|c| *c != '"').collect();
     let link = link.replace("&#x2f;", "/");
-    let docx_link = if link.ends_with(".docx") { link } else { link.replace(".html", ".docx") };
+    assert!(link.ends_with(".pdf"), "the PDF is offered first: {link}");
+    let docx_link = link.replace(".pdf", ".docx");
     let r = s.get(&docx_link);
     assert_eq!(r.status, 200, "{docx_link}");
     assert!(r.body.starts_with(b"PK"), "a DOCX is a ZIP");

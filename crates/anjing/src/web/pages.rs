@@ -1108,12 +1108,12 @@ pub struct DocChoice {
     pub purpose_zh: String,
 }
 
+/// One generated document with its files: PDF to print, DOCX to edit, the web preview.
 pub struct DocFile {
     pub name: String,
-    pub link: String,
-    pub preview: bool,
+    /// (label, link, size in bytes, opens in the browser) in the order PDF, DOCX, 网页版.
+    pub links: Vec<(&'static str, String, u64, bool)>,
     pub redacted: bool,
-    pub size: u64,
 }
 
 #[derive(Template)]
@@ -1127,16 +1127,31 @@ struct DocsPage {
 
 fn doc_files(case: &Case, name: &str) -> Result<Vec<DocFile>> {
     let docs = anjing_vault::documents::latest_documents(&case.log()?);
-    Ok(docs
-        .into_iter()
-        .map(|d| DocFile {
-            link: format!("/c/{}/docs/{}", util::pct(name), util::pct(&d.file_name)),
-            preview: d.file_name.ends_with(".html"),
-            name: d.file_name,
-            redacted: d.redacted,
-            size: d.size,
-        })
-        .collect())
+    let mut out: Vec<DocFile> = Vec::new();
+    for d in docs {
+        let Some((stem, ext)) = d.file_name.rsplit_once('.') else { continue };
+        let label = match ext {
+            "pdf" => "PDF（打印、提交）",
+            "docx" => "DOCX（用 Word/WPS 修改）",
+            "html" => "网页版",
+            _ => "文件",
+        };
+        let link = format!("/c/{}/docs/{}", util::pct(name), util::pct(&d.file_name));
+        let i = match out.iter().position(|f| f.name == stem) {
+            Some(i) => i,
+            None => {
+                out.push(DocFile { name: stem.to_string(), links: Vec::new(), redacted: false });
+                out.len() - 1
+            }
+        };
+        let f = &mut out[i];
+        f.redacted |= d.redacted;
+        f.links.push((label, link, d.size, ext == "html"));
+        // PDF first (what most people need), then DOCX, then the preview.
+        f.links
+            .sort_by_key(|(l, ..)| ["PDF", "DOCX", "网页版"].iter().position(|p| l.starts_with(p)));
+    }
+    Ok(out)
 }
 
 pub async fn docs_page(State(app): State<Arc<App>>, Path(name): Path<String>) -> Page {
