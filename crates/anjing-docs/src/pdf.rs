@@ -424,7 +424,7 @@ impl<'f> Layout<'f> {
         let first_h =
             rows.first().map(|r| height(r)).unwrap_or(0.0).min(BOTTOM - MARGIN_TB - header_h);
         self.ensure(header_h + first_h);
-        self.table_row(&header, &widths, true, 0);
+        self.table_row(&header, &widths, true);
         for row in &rows {
             let total_lines = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let mut from = 0;
@@ -433,7 +433,7 @@ impl<'f> Layout<'f> {
                 let left = total_lines - from;
                 if room == 0 || (room < left && room < 2) {
                     self.new_page();
-                    self.table_row(&header, &widths, true, 0);
+                    self.table_row(&header, &widths, true);
                     continue;
                 }
                 let take = left.min(room);
@@ -443,14 +443,14 @@ impl<'f> Layout<'f> {
                 from += take;
                 if from < total_lines {
                     self.new_page();
-                    self.table_row(&header, &widths, true, 0);
+                    self.table_row(&header, &widths, true);
                 }
             }
         }
         self.y += 8.0;
     }
 
-    fn table_row(&mut self, cells: &[Vec<Line>], widths: &[f32], header: bool, _: usize) {
+    fn table_row(&mut self, cells: &[Vec<Line>], widths: &[f32], header: bool) {
         let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         self.table_row_fixed(cells, widths, header, n);
     }

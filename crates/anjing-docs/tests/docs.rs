@@ -2,28 +2,13 @@
 //! opens, its XML is well-formed, required elements and verbatim citations are there, missing
 //! facts are marked, hostile texts print literally, redaction masks, output is deterministic.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::io::Read;
 
 use anjing_docs::{DocKind, DocsInput, Options};
-use anjing_model::{Direction, Practice, RecordKind};
-use anjing_report::{FindingRow, FindingStatus, RecordRow};
+use common::input;
 use quick_xml::events::Event;
-
-fn date() -> jiff::civil::Date {
-    jiff::civil::date(2026, 3, 1)
-}
-
-fn input(facts: &[(&str, &str)]) -> DocsInput {
-    DocsInput {
-        facts: facts
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        evidence: anjing_report::demo_input(),
-        date: date(),
-    }
-}
 
 fn full_facts() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -226,29 +211,7 @@ fn hostile_input() -> DocsInput {
     ]);
     let long: String = "长".repeat(100 * 1024 / 3) + "<尾>";
     for (id, text) in [(900_001, HOSTILE.to_string()), (900_002, long)] {
-        input.evidence.records.push(RecordRow {
-            id,
-            kind: RecordKind::Sms,
-            direction: Direction::In,
-            counterparty_raw: "17100009999".into(),
-            number: "+8617100009999".into(),
-            number_class: anjing_model::phone::parse("17100009999").class,
-            time: Some("2026-01-10T02:00:00Z".parse().unwrap()),
-            text: Some(text),
-            duration_s: None,
-            call_result: None,
-            contributor: input.evidence.contributors[0].name.clone(),
-        });
-        input.evidence.findings.push(FindingRow {
-            record_id: Some(id),
-            record_ids: vec![],
-            practice: Practice::Threat,
-            rule: "test".into(),
-            spans: vec![[0, 3]],
-            explanation: "测试".into(),
-            legal_bases: vec![],
-            status: FindingStatus::Unreviewed,
-        });
+        common::add_flagged_sms(&mut input, id, text);
     }
     input
 }

@@ -6,24 +6,13 @@
 //! The input is the report's demo case (the 快闪借 case: a borrower, her mother and a
 //! colleague blasted by collectors) and the hostile case of `tests/docs.rs`.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use anjing_docs::{DocKind, DocsInput, Options};
-use anjing_model::{Direction, Practice, RecordKind};
-use anjing_report::{FindingRow, FindingStatus, RecordRow};
+mod common;
 
-fn input(facts: &[(&str, &str)]) -> DocsInput {
-    DocsInput {
-        facts: facts
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        evidence: anjing_report::demo_input(),
-        date: jiff::civil::date(2026, 3, 1),
-    }
-}
+use anjing_docs::{DocKind, DocsInput, Options};
+use common::input;
 
 fn facts() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -156,30 +145,7 @@ fn hostile_input() -> DocsInput {
     let long: String = "逾期不还将上门".repeat(1500) + "【尾】";
     let texts = [HOSTILE.to_string(), "再不还钱😀就去你单位".to_string(), long];
     for (n, text) in texts.into_iter().enumerate() {
-        let id = 900_001 + n as i64;
-        input.evidence.records.push(RecordRow {
-            id,
-            kind: RecordKind::Sms,
-            direction: Direction::In,
-            counterparty_raw: "17100009999".into(),
-            number: "+8617100009999".into(),
-            number_class: anjing_model::phone::parse("17100009999").class,
-            time: Some("2026-01-10T02:00:00Z".parse().unwrap()),
-            text: Some(text),
-            duration_s: None,
-            call_result: None,
-            contributor: input.evidence.contributors[0].name.clone(),
-        });
-        input.evidence.findings.push(FindingRow {
-            record_id: Some(id),
-            record_ids: vec![],
-            practice: Practice::Threat,
-            rule: "test".into(),
-            spans: vec![[0, 3]],
-            explanation: "测试".into(),
-            legal_bases: vec![],
-            status: FindingStatus::Unreviewed,
-        });
+        common::add_flagged_sms(&mut input, 900_001 + n as i64, text);
     }
     input
 }
