@@ -41,6 +41,19 @@ pub enum LenderType {
 }
 
 impl LenderType {
+    /// The type for a code as `anjing facts` stores it (`bank`, `consumer_finance`,
+    /// `micro_loan`, `unlicensed`, `unknown`).
+    pub fn from_code(code: &str) -> Option<LenderType> {
+        Some(match code {
+            "bank" => LenderType::BankOrCreditCard,
+            "consumer_finance" => LenderType::ConsumerFinance,
+            "micro_loan" => LenderType::MicroLoan,
+            "unlicensed" => LenderType::UnlicensedOrUnknown,
+            "unknown" => LenderType::Unknown,
+            _ => return None,
+        })
+    }
+
     /// A short name for people.
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -81,6 +94,11 @@ pub struct CaseFacts {
     pub evidence_count: usize,
     /// The date of the earliest harassing event (Asia/Shanghai), for deadline warnings.
     pub first_event: Option<Date>,
+    /// The date of the latest harassing event (Asia/Shanghai): rules published later (the
+    /// 中国银行业协会 guideline) are mentioned only when some event is on or after their date.
+    pub last_event: Option<Date>,
+    /// What the person said about the debt being illegal (高利放贷等); `None`: not said.
+    pub illegal_debt: Option<bool>,
     /// Today's date (Asia/Shanghai), for deadline warnings. Passed in to keep this pure.
     pub as_of: Option<Date>,
 }
@@ -274,12 +292,19 @@ const USED_CHANNELS: [&str; 10] = [
     "court-civil",
     "court-private-prosecution",
 ];
-const USED_REASONS: [&str; 12] = [
+const USED_REASONS: [&str; 19] = [
     "lender",
     "regulator_licensed",
     "regulator_local",
     "nifa",
-    "police_harassment",
+    "police_threat",
+    "police_insult",
+    "police_personal_info",
+    "police_nuisance",
+    "police_impersonation",
+    "police_fake_legal",
+    "police_stated",
+    "police_close",
     "police_illegal_debt",
     "police_scam",
     "app_contacts",
@@ -409,28 +434,41 @@ impl Guide {
     /// lenders (bank, consumer finance) → lender complaint, 12378, then police and court;
     /// small-loan companies → lender, local regulator, 互金协会, police, court; unlicensed →
     /// police first (催收非法债务), then court, never 12378; unknown → police for the abuse
-    /// found and a note on finding out who the lender is, no regulator. A suspected scam puts the police first
-    /// whatever the lender. App contact-list demands add 12377 and 12321.
+    /// found and a note on finding out who the lender is, no regulator. A suspected scam puts
+    /// the police first whatever the lender; a scam with no known lender goes to the police
+    /// only (no civil suit against a lender nobody can name). App contact-list demands add
+    /// 12377 and 12321. The police step gives a reason only for what was found or stated.
     pub fn advise(&self, facts: &CaseFacts, practices_found: &[(Practice, usize)]) -> Plan {
         let found = |p: Practice| practices_found.iter().any(|&(q, n)| q == p && n > 0);
-        let threats = facts.threats || found(Practice::Threat);
-        let third_party = facts.contacted_third_parties
-            || found(Practice::ThirdPartyContact)
+        let threats_found = found(Practice::Threat);
+        let third_found = found(Practice::ThirdPartyContact)
             || found(Practice::ThirdPartyReach)
             || found(Practice::Disclosure);
+        let threats = facts.threats || threats_found;
+        let third_party = facts.contacted_third_parties || third_found;
         let insult = found(Practice::Insult);
-        let official = found(Practice::Impersonation) || found(Practice::FakeLegal);
+        let impersonation = found(Practice::Impersonation);
+        let fake_legal = found(Practice::FakeLegal);
+        let official = impersonation || fake_legal;
         let harassment = found(Practice::NightContact)
             || found(Practice::Flooding)
             || found(Practice::NumberRotation);
         let scam = facts.scam_signs || found(Practice::Scam);
         let abuse = threats || third_party || insult || official || harassment;
+        let no_lender = facts.lender_type == LenderType::Unknown
+            && facts.lender_name.as_deref().is_none_or(|n| n.trim().is_empty());
+        // A scam with no known lender: the people writing may not be a lender at all.
+        let scam_only = scam && no_lender;
+        let illegal_debt = match (facts.illegal_debt, facts.lender_type) {
+            (Some(said), _) => said,
+            (None, t) => t == LenderType::UnlicensedOrUnknown,
+        };
 
         let mut plan = PlanBuilder { guide: self, facts, steps: Vec::new() };
         if scam {
             plan.push("police", "police_scam");
         }
-        if abuse || facts.demanded_contacts_access {
+        if (abuse || facts.demanded_contacts_access) && !scam_only {
             match facts.lender_type {
                 LenderType::BankOrCreditCard | LenderType::ConsumerFinance => {
                     plan.push("lender", "lender");
@@ -441,16 +479,50 @@ impl Guide {
                     plan.push("local-regulator", "regulator_local");
                     plan.push("nifa", "nifa");
                 }
-                LenderType::UnlicensedOrUnknown if abuse => {
+                LenderType::UnlicensedOrUnknown | LenderType::Unknown if abuse && illegal_debt => {
                     plan.push("police", "police_illegal_debt");
                 }
-                LenderType::UnlicensedOrUnknown => {}
                 // Not known: no regulator can be named, nor an illegal debt assumed; the
                 // police (for the abuse found) and a note on finding out the lender type are
                 // all that is safe to say.
-                LenderType::Unknown if abuse => plan.push("police", "police_harassment"),
-                LenderType::Unknown => {}
+                LenderType::UnlicensedOrUnknown | LenderType::Unknown => {}
             }
+        }
+        let police_reasons = |plan: &mut PlanBuilder| {
+            if !abuse {
+                return;
+            }
+            // One reason per kind of abuse actually found or stated, nothing else.
+            if threats {
+                plan.push("police", "police_threat");
+            }
+            if insult {
+                plan.push("police", "police_insult");
+            }
+            if third_party {
+                plan.push("police", "police_personal_info");
+            }
+            if harassment {
+                plan.push("police", "police_nuisance");
+            }
+            if impersonation {
+                plan.push("police", "police_impersonation");
+            }
+            if fake_legal {
+                plan.push("police", "police_fake_legal");
+            }
+            let stated_only = (facts.threats && !threats_found)
+                || (facts.contacted_third_parties && !third_found);
+            if stated_only {
+                plan.push("police", "police_stated");
+            }
+            plan.push("police", "police_close");
+        };
+        // With no regulator to name (unlicensed, unknown), the police come first.
+        let police_first =
+            matches!(facts.lender_type, LenderType::UnlicensedOrUnknown | LenderType::Unknown);
+        if police_first {
+            police_reasons(&mut plan);
         }
         if facts.demanded_contacts_access {
             plan.push("12377", "app_contacts");
@@ -460,10 +532,10 @@ impl Guide {
         if message_abuse {
             plan.push("12321", "numbers");
         }
-        if abuse {
-            plan.push("police", "police_harassment");
+        if !police_first {
+            police_reasons(&mut plan);
         }
-        if abuse {
+        if abuse && !scam_only {
             if threats || third_party || insult || harassment {
                 plan.push("court-injunction", "court_injunction");
             }
@@ -479,14 +551,24 @@ impl Guide {
                 police.why_zh.push_str(&format!("本案已发现：{summary}。"));
             }
         }
-        Plan { steps, notes_zh: self.notes(facts, abuse || scam), avoid: self.avoid.clone() }
+        Plan {
+            steps,
+            notes_zh: self.notes(facts, abuse || scam, scam_only),
+            avoid: self.avoid.clone(),
+        }
     }
 
-    fn notes(&self, facts: &CaseFacts, anything: bool) -> Vec<String> {
+    fn notes(&self, facts: &CaseFacts, anything: bool, scam_only: bool) -> Vec<String> {
         let mut notes = Vec::new();
         if !anything {
             notes.push(
                 "目前没有发现违规催收的记录。请继续保存短信、通话记录和录音；如出现威胁、辱骂、联系亲友等情况，再按本计划投诉或报警。"
+                    .to_string(),
+            );
+        }
+        if scam_only {
+            notes.push(
+                "对方可能并不是真正的放贷方，所以本计划没有列出向放贷机构投诉或起诉放贷机构。先不要按对方的要求付款；如果你确实有借款，请通过借款合同或App查明放贷机构全称，并只通过其官方客服核实欠款，再用 anjing facts 填写放贷方类型。"
                     .to_string(),
             );
         }
@@ -495,11 +577,11 @@ impl Guide {
             let five = first.checked_add(5.months()).ok();
             if six.is_some_and(|d| d <= today) {
                 notes.push(format!(
-                    "最早的记录（{first}）距今已超过六个月：其中较早的行为如果没有被公安机关发现，可能不再处罚；仍在继续的骚扰可以报警，请尽快。"
+                    "最早的记录（{first}）距今已超过六个月：违反治安管理行为在六个月以内没有被公安机关发现的，不再处罚，其中较早的行为可能不再处罚。请尽快报警。"
                 ));
             } else if five.is_some_and(|d| d <= today) {
                 notes.push(format!(
-                    "最早的记录（{first}）距今快满六个月：违反治安管理的行为六个月以内没有被公安机关发现的，不再处罚。请尽快报警。"
+                    "最早的记录（{first}）距今快满六个月：违反治安管理行为在六个月以内没有被公安机关发现的，不再处罚。请尽快报警。"
                 ));
             }
         }
@@ -508,10 +590,22 @@ impl Guide {
                 "如果能在借款合同、App或放款记录中查到放贷机构全称，并确认是银行、消费金融公司或小额贷款公司，可以改按持牌机构的路径向监管部门投诉。"
                     .to_string(),
             ),
-            LenderType::BankOrCreditCard | LenderType::ConsumerFinance => notes.push(
-                "据公开报道，中国银行业协会2026年1月30日发布的行业自律指引对催收时段（晚22:00至次日早8:00）、频次和联系第三人有明确要求，投诉时可以引用；违反的是行业自律指引，不能说成违法。"
-                    .to_string(),
-            ),
+            LenderType::BankOrCreditCard | LenderType::ConsumerFinance => {
+                // The guideline was published 2026-01-30: only events from then on.
+                let published = jiff::civil::date(2026, 1, 30);
+                match (facts.first_event, facts.last_event.or(facts.first_event)) {
+                    (_, Some(last)) if last >= published => notes.push(
+                        "据公开报道，中国银行业协会2026年1月30日发布的行业自律指引对催收时段（晚22:00至次日早8:00）、频次和联系第三人有明确要求，2026年1月30日以后的催收行为投诉时可以引用；违反的是行业自律指引，不能说成违法。"
+                            .to_string(),
+                    ),
+                    (_, Some(_)) => {}
+                    (None, None) => notes.push(
+                        "据公开报道，中国银行业协会2026年1月30日发布了催收行业自律指引，只适用于此后的催收行为；本案记录没有可读的日期，能否引用要看事情发生的实际日期。违反的是行业自律指引，不能说成违法。"
+                            .to_string(),
+                    ),
+                    (Some(_), None) => {}
+                }
+            }
             LenderType::MicroLoan => {}
             LenderType::Unknown => notes.push(
                 "还不清楚放贷方是什么机构，所以本计划没有列出金融监管部门。请在借款合同、App的借款协议或放款记录中查找放贷机构全称：银行和消费金融公司、小额贷款公司、无牌放贷，投诉的去处不同。查到后用 anjing facts 填写，再看一次计划。"
@@ -719,6 +813,76 @@ mod tests {
         assert_eq!(plan.channel_ids()[0], "police");
         assert!(plan.steps[0].why_zh.contains("诈骗"));
         assert!(plan.channel_ids().contains(&"12378"));
+    }
+
+    #[test]
+    fn a_scam_with_no_known_lender_goes_to_the_police_only() {
+        let f = CaseFacts { scam_signs: true, ..facts(LenderType::Unknown) };
+        let found = [(Practice::Scam, 2), (Practice::Impersonation, 1)];
+        let plan = advise(&f, &found);
+        let ids = plan.channel_ids();
+        assert_eq!(ids[0], "police", "{ids:?}");
+        for id in ["court-civil", "court-injunction", "lender", "12378", "local-regulator"] {
+            assert!(!ids.contains(&id), "{id}: {ids:?}");
+        }
+        let why = &plan.steps[0].why_zh;
+        assert!(why.contains("诈骗罪") && why.contains("110"), "{why}");
+        // Only what was found: no threats, insults or disclosure were.
+        for absent in ["威胁人身安全", "侮辱", "透露欠款", "深夜来电"] {
+            assert!(!why.contains(absent), "{absent}: {why}");
+        }
+        assert!(why.contains("冒充公安、法院"), "{why}");
+        assert!(plan.notes_zh.iter().any(|n| n.contains("可能并不是真正的放贷方")));
+    }
+
+    #[test]
+    fn police_reasons_name_only_what_was_found_or_stated() {
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::NightContact, 4)]);
+        let police = &plan.steps[pos(&plan, "police")];
+        assert!(police.why_zh.contains("深夜来电"), "{}", police.why_zh);
+        for absent in ["威胁", "侮辱", "透露欠款", "冒充"] {
+            assert!(!police.why_zh.contains(absent), "{absent}: {}", police.why_zh);
+        }
+        let f = CaseFacts { threats: true, ..facts(LenderType::BankOrCreditCard) };
+        let plan = advise(&f, &[]);
+        let police = &plan.steps[pos(&plan, "police")];
+        assert!(police.why_zh.contains("威胁人身安全"), "{}", police.why_zh);
+        assert!(police.why_zh.contains("你填写的情况"), "{}", police.why_zh);
+    }
+
+    #[test]
+    fn the_bank_association_guideline_is_mentioned_only_for_events_from_its_date() {
+        use jiff::civil::date;
+        let cba = |p: &Plan| p.notes_zh.iter().any(|n| n.contains("中国银行业协会"));
+        let old = CaseFacts {
+            first_event: Some(date(2025, 10, 1)),
+            last_event: Some(date(2026, 1, 29)),
+            ..facts(LenderType::BankOrCreditCard)
+        };
+        assert!(!cba(&advise(&old, &HARASSED)));
+        let new = CaseFacts { last_event: Some(date(2026, 1, 30)), ..old.clone() };
+        assert!(cba(&advise(&new, &HARASSED)));
+        // Undated: mentioned, with the uncertainty said.
+        let undated = facts(LenderType::ConsumerFinance);
+        let plan = advise(&undated, &HARASSED);
+        assert!(
+            plan.notes_zh
+                .iter()
+                .any(|n| n.contains("中国银行业协会") && n.contains("没有可读的日期")),
+            "{:?}",
+            plan.notes_zh
+        );
+    }
+
+    #[test]
+    fn reasons_keep_to_what_the_reference_says() {
+        let lib = Library::builtin().unwrap();
+        let g = Guide::builtin(&lib).unwrap();
+        // Only the draft (征求意见稿) is reported to leave contacts out of an App's necessary data.
+        let app = &g.reasons["app_contacts"];
+        assert!(app.contains("征求意见稿") && app.contains("尚未核实"), "{app}");
+        // 民法典第一千一百八十三条: only a serious mental harm.
+        assert!(g.reasons["court_civil"].contains("造成严重精神损害的"));
     }
 
     #[test]

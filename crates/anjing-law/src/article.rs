@@ -116,6 +116,16 @@ impl Article {
         self.confidence == Confidence::Verified && self.text.is_some()
     }
 
+    /// The label to show next to a citation of this entry: [`Confidence::label_zh`], except
+    /// that a VERIFIED entry the program holds only as a summary is not marked "已核对原文".
+    pub fn label_zh(&self) -> &'static str {
+        if self.confidence == Confidence::Verified && self.text.is_none() {
+            "要点转述，非原文"
+        } else {
+            self.confidence.label_zh()
+        }
+    }
+
     /// The citation, e.g. `《中华人民共和国治安管理处罚法》（2025年修订）第五十条第一款第（五）项`.
     pub fn citation_zh(&self) -> String {
         let mut s = String::new();

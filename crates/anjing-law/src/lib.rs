@@ -20,6 +20,7 @@ mod advise;
 mod article;
 mod error;
 mod library;
+mod scope;
 pub mod wording;
 
 pub use advise::{
@@ -28,4 +29,5 @@ pub use advise::{
 };
 pub use article::{Area, Article, Confidence};
 pub use error::LawError;
-pub use library::{Basis, Library, MappingEntry};
+pub use library::{Basis, Condition, Library, MappingEntry};
+pub use scope::{Applies, CaseScope};

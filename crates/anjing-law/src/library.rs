@@ -32,6 +32,23 @@ pub struct Basis {
     pub effective_from: Option<Date>,
     /// Last day the article was in force, if it is no longer.
     pub effective_to: Option<Date>,
+    /// A fact of the case the basis needs besides the practice (e.g. an illegal debt), if
+    /// any; see [`Library::applies`].
+    pub condition: Option<Condition>,
+    /// The label to show next to the citation: the confidence label, except that a VERIFIED
+    /// entry held only as our summary says so instead of "已核对原文".
+    pub label_zh: &'static str,
+}
+
+/// A fact of the case, beyond the practice, that a basis needs (`condition` in
+/// `mapping.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The debt is illegal (高利放贷等产生的非法债务): 刑法第二百九十三条之一 only.
+    IllegalDebt,
+    /// A forged document (传票、公函、律师函…) was received, not just a claim in a message.
+    ForgedDocument,
 }
 
 /// One line of `law/cn/mapping.toml`: a practice may engage an article.
@@ -44,6 +61,9 @@ pub struct MappingEntry {
     pub article: String,
     /// How to say so.
     pub statement_zh: String,
+    /// A fact of the case the basis needs besides the practice, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +178,8 @@ impl Library {
                     confidence: a.confidence,
                     effective_from: a.effective_from,
                     effective_to: a.effective_to,
+                    condition: m.condition,
+                    label_zh: a.label_zh(),
                 })
             })
             .collect();
@@ -257,8 +279,9 @@ mod tests {
                     assert!(bases.is_empty(), "{d}: {:?}", ids(&bases));
                 } else {
                     assert!(!bases.is_empty(), "{p} {d}");
-                    // A scam is a matter for the police, not a civil claim against a lender.
-                    if p != Practice::Scam {
+                    // A scam is a matter for the police, not a civil claim against a lender;
+                    // forged documents have no civil basis in §9 of the reference.
+                    if p != Practice::Scam && p != Practice::FakeLegal {
                         assert!(bases.iter().any(|b| b.area == Area::Civil), "{p} {d}");
                     }
                 }
@@ -358,6 +381,76 @@ mod tests {
     }
 
     #[test]
+    fn night_and_flooding_do_not_claim_the_provocation_interpretation_covers_mere_nuisance() {
+        let lib = lib();
+        for p in [Practice::NightContact, Practice::Flooding] {
+            for b in lib.bases_for(p, date(2026, 6, 1)) {
+                let s = &b.statement_zh;
+                assert!(!s.contains("属于司法解释列举的寻衅滋事"), "{p}: {s}");
+                if b.article_id.starts_with("provocation-interp-2013-3") {
+                    assert!(s.contains("辱骂、恐吓") && s.contains("不属于辱骂、恐吓"), "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fake_legal_follows_section_9_and_scams_name_the_scam_provisions() {
+        let lib = lib();
+        let fake = lib.bases_for(Practice::FakeLegal, date(2026, 6, 1));
+        assert!(!fake.iter().any(|b| b.article_id.starts_with("civil-code")), "{:?}", ids(&fake));
+        for b in &fake {
+            if b.article_id == "criminal-law-280" || b.article_id.starts_with("psl-2025-63") {
+                assert_eq!(b.condition, Some(Condition::ForgedDocument), "{}", b.article_id);
+            }
+        }
+        let scam = lib.bases_for(Practice::Scam, date(2026, 6, 1));
+        for id in ["criminal-law-266", "criminal-law-279", "psl-2025-58", "psl-2025-62-para-1"] {
+            assert!(ids(&scam).contains(&id), "{id}: {:?}", ids(&scam));
+        }
+        let illegal = lib.bases_for(Practice::Threat, date(2026, 6, 1));
+        let b = illegal.iter().find(|b| b.article_id == "criminal-law-293-1").unwrap();
+        assert_eq!(b.condition, Some(Condition::IllegalDebt));
+    }
+
+    #[test]
+    fn articles_new_in_the_2025_revision_say_from_when_they_apply() {
+        let lib = lib();
+        for m in lib.mapping() {
+            if ["psl-2025-56", "psl-2025-58", "psl-2025-62", "psl-2025-63"]
+                .iter()
+                .any(|p| m.article.starts_with(p))
+            {
+                assert!(
+                    m.statement_zh.starts_with("（2026年1月1日起施行的条文，适用于此后的行为）"),
+                    "{} -> {}: {}",
+                    m.practice,
+                    m.article,
+                    m.statement_zh
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_are_not_labelled_as_checked_originals() {
+        let lib = lib();
+        let b = lib
+            .bases_for(Practice::Threat, date(2025, 6, 1))
+            .into_iter()
+            .find(|b| b.article_id == "psl-2012-42-item-1")
+            .unwrap();
+        assert_eq!(b.confidence, Confidence::Verified);
+        assert_ne!(b.label_zh, "已核对原文");
+        let b = lib
+            .bases_for(Practice::Threat, date(2025, 6, 1))
+            .into_iter()
+            .find(|b| b.article_id == "psl-2012-42-item-5")
+            .unwrap();
+        assert_eq!(b.label_zh, "已核对原文");
+    }
+
+    #[test]
     fn citations_carry_instrument_version_and_label() {
         let lib = lib();
         let cite = |id: &str| lib.article(id).unwrap().citation_zh();
@@ -380,18 +473,21 @@ mod tests {
             practice: Practice::Threat,
             article: "civil-code-9999".into(),
             statement_zh: "可能违反".into(),
+            condition: None,
         };
         assert!(Library::from_parts(lib.articles.clone(), vec![unknown]).is_err());
         let overstated = MappingEntry {
             practice: Practice::Threat,
             article: "criminal-law-246".into(),
             statement_zh: "已构成侮辱罪".into(),
+            condition: None,
         };
         assert!(Library::from_parts(lib.articles.clone(), vec![overstated]).is_err());
         let unverified = MappingEntry {
             practice: Practice::Threat,
             article: "nifa-2018-collection-convention".into(),
             statement_zh: "可能违反行业自律指引".into(),
+            condition: None,
         };
         assert!(Library::from_parts(lib.articles.clone(), vec![unverified]).is_err());
     }
