@@ -240,9 +240,19 @@ impl<'a> Builder<'a> {
         self.s.practices.keys().copied().collect()
     }
 
+    /// The dates whose law applies: the case's; with no dated record, every version that may
+    /// apply up to the document's date (three years back), never that date's law alone.
     fn law_range(&self) -> (jiff::civil::Date, jiff::civil::Date) {
         let d = self.input.date;
-        (self.s.first.unwrap_or(d), self.s.last.unwrap_or(d))
+        match (self.s.first, self.s.last) {
+            (Some(a), Some(z)) => (a, z),
+            _ => (d.checked_sub(jiff::ToSpan::years(3)).unwrap_or(d), d),
+        }
+    }
+
+    /// What decides which bases apply to this case (lender type and stated facts).
+    fn scope(&self) -> anjing_law::CaseScope {
+        anjing_law::CaseScope::from_facts(&self.input.facts)
     }
 
     fn numbers_table(&mut self) {
@@ -622,7 +632,10 @@ fn police_report(w: &mut Builder) {
     w.heading("四、可能涉及的违法犯罪");
     w.body(vec![t("以下为根据记录内容整理的可能涉及的规定，是否构成违法犯罪由公安机关依法认定：")]);
     let (from, to) = w.law_range();
-    for basis in law::bases(&w.practices(), from, to, &[Area::Administrative, Area::Criminal]) {
+    let scope = w.scope();
+    for basis in
+        law::bases(&w.practices(), from, to, &[Area::Administrative, Area::Criminal], &scope)
+    {
         w.blocks.push(Block::Para(basis_para(&basis)));
     }
     w.heading("五、请求");
@@ -684,7 +697,8 @@ fn complaint(w: &mut Builder) {
     }
     w.heading("三、依据");
     let (from, to) = w.law_range();
-    for basis in law::bases(&w.practices(), from, to, &[Area::Civil, Area::Industry]) {
+    let scope = w.scope();
+    for basis in law::bases(&w.practices(), from, to, &[Area::Civil, Area::Industry], &scope) {
         w.blocks.push(Block::Para(basis_para(&basis)));
     }
     w.heading("四、证据清单");
@@ -699,7 +713,13 @@ fn complaint(w: &mut Builder) {
     w.table(&["序号", "证据名称", "证据来源", "证明目的"], &[6, 34, 25, 35], rows);
     w.para(ParaStyle::Right, vec![t("投诉人："), w.borrower_name()]);
     w.para(ParaStyle::Right, vec![t(w.date())]);
-    w.note("提交方式：拨打 12378 时选择类别和属地，说明机构全称、经过和诉求，记下投诉编号，再按要求补交本投诉书和证据；互金协会举报平台为 https://jubao.nifa.org.cn （实名）。");
+    // Where to submit follows the lender type, as the plan routes it.
+    w.note(match w.f.get("lender_type") {
+        Some("bank") | Some("consumer_finance") => "提交方式：拨打 12378 时选择类别和属地，说明机构全称、经过和诉求，记下投诉编号，再按要求补交本投诉书和证据。",
+        Some("micro_loan") => "提交方式：向当地地方金融监管部门提交（各地名称不一，请在当地政府官方网站查询投诉方式）；如果该机构是中国互联网金融协会的会员，也可以在协会举报平台 https://jubao.nifa.org.cn 实名举报。",
+        Some("unlicensed") => "提交方式：无牌放贷不宜向金融监管部门投诉。本投诉书可以作为向放贷方提出的书面投诉留存；对威胁、骚扰和非法使用个人信息，建议持报案材料直接向公安机关报案。",
+        _ => "提交方式：先查明放贷机构的类型（见借款合同或App内的借款协议）：银行、消费金融公司拨打 12378；小额贷款公司向当地地方金融监管部门提交；无牌放贷不宜向金融监管部门投诉，建议直接向公安机关报案。",
+    });
 }
 
 fn report_12321(w: &mut Builder) {

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use anjing_law::{Area, Article, Basis, Confidence, Library};
+use anjing_law::{Area, Article, Basis, CaseScope, Confidence, Library};
 use anjing_model::Practice;
 use jiff::civil::Date;
 
@@ -52,12 +52,19 @@ pub(crate) fn statute_para(id: &str) -> Option<Para> {
 }
 
 /// The bases the practices found may engage over the case's dates, each article once,
-/// civil first. Only the given areas.
-pub(crate) fn bases(practices: &[Practice], from: Date, to: Date, areas: &[Area]) -> Vec<Basis> {
+/// civil first. Only the given areas, and only those that apply to this case (lender type,
+/// illegal debt, forged documents: `Library::applies`, as the plan decides).
+pub(crate) fn bases(
+    practices: &[Practice],
+    from: Date,
+    to: Date,
+    areas: &[Area],
+    scope: &CaseScope,
+) -> Vec<Basis> {
     let Some(lib) = library() else { return Vec::new() };
     let mut out: Vec<Basis> = Vec::new();
     for p in practices {
-        for b in lib.bases_for_range(*p, from, to) {
+        for b in lib.scoped_bases_for_range(*p, from, to, scope).0 {
             if areas.contains(&b.area)
                 && b.confidence != Confidence::Unverified
                 && !out.iter().any(|o| o.article_id == b.article_id)
@@ -73,8 +80,8 @@ pub(crate) fn bases(practices: &[Practice], from: Date, to: Date, areas: &[Area]
 /// One line for a basis: `citation：statement（label）`.
 pub(crate) fn basis_para(b: &Basis) -> Para {
     let label = match b.confidence {
-        Confidence::Verified => String::new(),
-        c => format!("（{}）", c.label_zh()),
+        Confidence::Verified if b.label_zh == Confidence::Verified.label_zh() => String::new(),
+        _ => format!("（{}）", b.label_zh),
     };
     Para {
         style: ParaStyle::Body,

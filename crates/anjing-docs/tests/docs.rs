@@ -295,3 +295,29 @@ fn charts_rasterise_with_text() {
     let png_bare = anjing_docs::chart_png(&bare, 1.0).unwrap();
     assert!(png.len() > png_bare.len() + 500, "chart text was not rendered");
 }
+
+#[test]
+fn documents_cite_only_what_binds_this_lender() {
+    let with = |t: &'static str| {
+        let mut f = full_facts();
+        f.retain(|(k, _)| *k != "lender_type" && *k != "lender_name");
+        f.push(("lender_type", t));
+        input(&f)
+    };
+    // A bank's legal debt: no 催收非法债务罪 in the police report.
+    let (_, police) = make(DocKind::PoliceReport, &with("bank"), false);
+    assert!(!police.contains("第二百九十三条之一"), "bank police report cites 293之一");
+    // Unlicensed: the offence is there, the credit-card rules and the bank association are not,
+    // and the complaint does not send the user to 12378.
+    let unlicensed = with("unlicensed");
+    let (_, police) = make(DocKind::PoliceReport, &unlicensed, false);
+    assert!(police.contains("第二百九十三条之一"), "unlicensed police report lacks 293之一");
+    assert!(!police.contains("信用卡业务监督管理办法"));
+    let (_, complaint) = make(DocKind::Complaint, &unlicensed, false);
+    assert!(!complaint.contains("中国银行业协会"));
+    assert!(!complaint.contains("拨打 12378"), "unlicensed complaint says call 12378");
+    assert!(complaint.contains("无牌放贷不宜向金融监管部门投诉"));
+    // Unknown: 293之一 is uncertain, so not cited.
+    let (_, police) = make(DocKind::PoliceReport, &with("unknown"), false);
+    assert!(!police.contains("第二百九十三条之一"));
+}
