@@ -120,6 +120,20 @@ impl Library {
         }
     }
 
+    /// Whether a basis stored earlier (a finding's practice and article id) applies to the
+    /// case as it is now: facts may have changed since the finding was stored.
+    pub fn applies_to(&self, practice: Practice, article_id: &str, scope: &CaseScope) -> Applies {
+        let far = (jiff::civil::date(1900, 1, 1), jiff::civil::date(2999, 12, 31));
+        match self
+            .bases_for_range(practice, far.0, far.1)
+            .into_iter()
+            .find(|b| b.article_id == article_id)
+        {
+            Some(b) => self.applies(&b, scope),
+            None => Applies::Yes,
+        }
+    }
+
     /// The bases of a practice over `from..=to` that apply to the case, and one line for each
     /// left out (`citation〔label〕：why`), uncertain ones included.
     pub fn scoped_bases_for_range(

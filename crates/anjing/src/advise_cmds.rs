@@ -124,6 +124,18 @@ pub const FACT_KEYS: &[FactKey] = &[
         kind: Kind::YesNo,
     },
     FactKey {
+        key: "illegal_debt",
+        label_zh: "是否属于高利放贷等非法债务（你所知道的）",
+        question_zh: "这笔借款是不是高利放贷等非法债务（例如无牌放贷、“砍头息”、利息远超法律保护的上限）？",
+        kind: Kind::YesNo,
+    },
+    FactKey {
+        key: "forged_documents",
+        label_zh: "是否收到过伪造的传票、公函、律师函等文书",
+        question_zh: "有没有收到过看起来是伪造的法院传票、公安通知、公函或律师函（纸质或图片，不只是短信里的说法）？",
+        kind: Kind::YesNo,
+    },
+    FactKey {
         key: "collector_company",
         label_zh: "催收公司名称",
         question_zh: "催收公司的名称（如果对方说过）？",
@@ -163,6 +175,8 @@ pub const FACTS_HELP: &str = "\
   third_parties_contacted  亲友、同事是否被联系过（你所知道的）：yes / no / unknown
   threats                  是否受到过威胁（你所知道的）：yes / no / unknown
   scam_signs               是否有诈骗迹象（转账到个人账户、索要验证码、冒充公检法）：yes / no / unknown
+  illegal_debt             是否属于高利放贷等非法债务（你所知道的）：yes / no / unknown
+  forged_documents         是否收到过伪造的传票、公函、律师函等文书：yes / no / unknown
   collector_company        催收公司名称
   remedy                   想要的结果（诉求）
   damages                  主张的赔偿
@@ -393,14 +407,23 @@ fn display_value(key: &str, value: &str) -> String {
     }
 }
 
-fn print_facts(facts: &BTreeMap<String, String>) {
-    println!("案件信息（用 anjing facts --set key=value 修改）：");
+fn print_facts(out: &mut dyn Write, facts: &BTreeMap<String, String>) -> std::io::Result<()> {
+    writeln!(out, "案件信息（用 anjing facts --set key=value 修改）：")?;
     for k in FACT_KEYS {
         let v = facts.get(k.key).map(|v| display_value(k.key, v));
-        println!("  {:<24} {}：{}", k.key, k.label_zh, v.as_deref().unwrap_or("（未填写）"));
+        writeln!(out, "  {:<24} {}：{}", k.key, k.label_zh, v.as_deref().unwrap_or("（未填写）"))?;
     }
     for (k, v) in facts.iter().filter(|(k, _)| fact_key(k).is_none()) {
-        println!("  {k:<24} （未知项目）：{v}");
+        writeln!(out, "  {k:<24} （未知项目）：{v}")?;
+    }
+    out.flush()
+}
+
+/// A reader that stopped reading (`anjing facts | head`) is not an error: stop quietly.
+fn quiet_on_broken_pipe(r: std::io::Result<()>) -> Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
@@ -520,10 +543,12 @@ pub fn facts(dir: &Path, sets: &[String], json: bool, force_ask: bool) -> Result
         println!();
     }
     let facts = case.facts()?;
+    let mut out = std::io::stdout().lock();
     if json {
-        println!("{}", serde_json::to_string_pretty(&facts)?);
+        let text = serde_json::to_string_pretty(&facts)?;
+        quiet_on_broken_pipe(writeln!(out, "{text}").and_then(|()| out.flush()))?;
     } else {
-        print_facts(&facts);
+        quiet_on_broken_pipe(print_facts(&mut out, &facts))?;
     }
     Ok(Status::Ok)
 }
@@ -604,6 +629,8 @@ pub struct SmsReport {
 pub struct BasisUse {
     pub practice: Practice,
     pub name_zh: &'static str,
+    /// Only the person's statement (`anjing facts`) says so; the evidence does not show it.
+    pub from_statement: bool,
     pub statement_zh: String,
 }
 
@@ -823,6 +850,12 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         collector_numbers: evidence.collector_numbers.clone(),
         evidence_count: records.len(),
         first_event,
+        last_event,
+        illegal_debt: match facts.get("illegal_debt").map(String::as_str) {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
         as_of: Some(as_of),
     };
     let counts: Vec<(Practice, usize)> = per.iter().map(|(p, v)| (*p, v.0)).collect();
@@ -831,9 +864,10 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
     let uncertain_zh = uncertainties(&facts, &evidence, lender_code);
     let plan = plan_out(plan, &facts);
     let sms_reports_12321 = sms_reports(&findings, &by_id);
+    let scope = anjing_law::CaseScope::from_facts(&facts);
     let (bases_dates_zh, legal_bases, bases_left_out_zh) =
-        legal_bases(&law, &evidence, lender_type, as_of);
-    let deadlines_zh = deadlines(&evidence, as_of);
+        legal_bases(&law, &evidence, &facts, &scope, as_of);
+    let deadlines_zh = deadlines(&law, &evidence, as_of);
     Ok(Advice {
         case_title: info.title,
         as_of,
@@ -1008,85 +1042,65 @@ fn sms_reports(
         .collect()
 }
 
-/// Rules that bind only some lenders (instrument id, lender types, scope as the law data's
-/// notes and summaries state it). Not listed for other lenders, nor when the type is unknown.
-const LENDER_SCOPED: [(&str, &[LenderType], &str); 3] = [
-    (
-        "cba-2026-collection-guideline",
-        &[LenderType::BankOrCreditCard, LenderType::ConsumerFinance],
-        "只适用于会员单位（银行、消费金融公司等持牌机构）及其委托的外部催收机构",
-    ),
-    (
-        "nifa-post-loan-collection-guideline",
-        &[LenderType::BankOrCreditCard, LenderType::ConsumerFinance, LenderType::MicroLoan],
-        "适用于商业银行、消费金融公司、小额贷款公司等开展个人网络消费信贷的贷后催收",
-    ),
-    ("credit-card-measures-2011", &[LenderType::BankOrCreditCard], "只适用于信用卡案件"),
+/// Practices the person stated (`anjing facts`) that the evidence does not show, with the
+/// fact key: their bases are listed too, said to come from the statement.
+const STATED_PRACTICES: [(&str, Practice); 4] = [
+    ("threats", Practice::Threat),
+    ("third_parties_contacted", Practice::ThirdPartyContact),
+    ("scam_signs", Practice::Scam),
+    ("forged_documents", Practice::FakeLegal),
 ];
 
-/// The bases of every practice found, over that practice's dates, grouped by area.
+/// The bases of every practice found (and stated), over that practice's dates, grouped by
+/// area; rules that do not bind this lender, and articles needing a fact the case lacks, are
+/// left out with the reason (`anjing_law::Library::applies`).
 fn legal_bases(
     law: &Library,
     ev: &EvidenceSummary,
-    lender_type: LenderType,
+    facts: &BTreeMap<String, String>,
+    scope: &anjing_law::CaseScope,
     as_of: Date,
 ) -> (String, Vec<AreaBases>, Vec<String>) {
     let case_range = ev.first_event.zip(ev.last_event);
     // With no dates at all, every version that may apply to events up to today (three years
     // back, the civil limitation period) is listed rather than one guessed.
-    let fallback = (as_of.checked_sub(3.years()).unwrap_or(as_of), as_of);
+    let fallback = undated_range(as_of);
     let dates_zh = match case_range {
         Some((a, b)) => {
             format!("按各项违规做法发生的日期（{a} 至 {b}，北京时间）选择当时有效的法条版本。")
         }
         None => format!(
-            "记录没有可读的日期，无法确定适用哪个版本：下面列出 {} 至 {} 之间可能适用的各个版本（例如治安管理处罚法2012年修正的第四十二条和2025年修订的第五十条），请以事情发生的实际日期为准。",
+            "没有可读日期的违规记录，无法确定适用哪个版本：下面列出 {} 至 {} 之间可能适用的各个版本（例如治安管理处罚法2012年修正的第四十二条和2025年修订的第五十条），请以事情发生的实际日期为准。",
             fallback.0, fallback.1
         ),
     };
-    let licensed =
-        matches!(lender_type, LenderType::BankOrCreditCard | LenderType::ConsumerFinance);
+    let mut uses: Vec<(Practice, Option<Date>, Option<Date>, bool)> =
+        ev.practices.iter().map(|pc| (pc.practice, pc.first, pc.last, false)).collect();
+    for (key, p) in STATED_PRACTICES {
+        let stated = facts.get(key).is_some_and(|v| v == "yes");
+        if stated && !uses.iter().any(|u| u.0 == p) {
+            uses.push((p, None, None, true));
+        }
+    }
     let mut left_out = Vec::new();
     let mut by_article: Vec<BasisOut> = Vec::new();
-    for pc in &ev.practices {
-        let (from, to) = match (pc.first, pc.last) {
+    for (practice, first, last, stated) in uses {
+        let (from, to) = match (first, last) {
             (Some(a), Some(b)) => (a, b),
             _ => case_range.unwrap_or(fallback),
         };
-        for b in law.bases_for_range(pc.practice, from, to) {
-            if licensed && b.article_id == "criminal-law-293-1" {
-                let line = format!(
-                    "{}：{}本案放贷方是{}，这里不列出。",
-                    b.citation_zh,
-                    b.statement_zh,
-                    lender_type.name_zh()
-                );
-                if !left_out.contains(&line) {
-                    left_out.push(line);
-                }
-                continue;
+        let (kept, out) = law.scoped_bases_for_range(practice, from, to, scope);
+        for line in out {
+            if !left_out.contains(&line) {
+                left_out.push(line);
             }
+        }
+        for b in kept {
             let article = law.article(&b.article_id);
-            let scoped = article
-                .and_then(|a| LENDER_SCOPED.iter().find(|(id, _, _)| *id == a.instrument_id));
-            if let (Some((_, types, scope)), Some(a)) = (scoped, article)
-                && !types.contains(&lender_type)
-            {
-                let line = format!(
-                    "{}{}〔{}〕：据公开报道，该规范{scope}；本案放贷方类型是“{}”，这里不列出。",
-                    a.issuer_zh.as_deref().unwrap_or(""),
-                    a.instrument_zh,
-                    b.confidence.label_zh(),
-                    lender_type.name_zh()
-                );
-                if !left_out.contains(&line) {
-                    left_out.push(line);
-                }
-                continue;
-            }
             let use_ = BasisUse {
-                practice: pc.practice,
-                name_zh: pc.practice.name_zh(),
+                practice,
+                name_zh: practice.name_zh(),
+                from_statement: stated,
                 statement_zh: b.statement_zh.clone(),
             };
             if let Some(o) = by_article.iter_mut().find(|o| o.article_id == b.article_id) {
@@ -1097,7 +1111,7 @@ fn legal_bases(
                 article_id: b.article_id.clone(),
                 citation_zh: b.citation_zh.clone(),
                 confidence: b.confidence,
-                confidence_label_zh: b.confidence.label_zh(),
+                confidence_label_zh: b.label_zh,
                 text_zh: article.filter(|a| a.quotable()).and_then(|a| a.text.clone()),
                 summary_zh: article.and_then(|a| a.summary_zh.clone()),
                 effective_from: b.effective_from,
@@ -1121,29 +1135,46 @@ fn legal_bases(
     (dates_zh, grouped, left_out)
 }
 
-fn deadlines(ev: &EvidenceSummary, as_of: Date) -> Vec<String> {
+/// The dates whose law may apply to an undated event: three years back (the civil limitation
+/// period) to today, so both versions of a statute changed in between are listed.
+pub fn undated_range(as_of: Date) -> (Date, Date) {
+    (as_of.checked_sub(3.years()).unwrap_or(as_of), as_of)
+}
+
+fn deadlines(law: &Library, ev: &EvidenceSummary, as_of: Date) -> Vec<String> {
     let mut out = Vec::new();
-    let six_months = anjing_law::limitation_notes()
-        .iter()
-        .find(|g| g.articles.iter().any(|a| a == "psl-2025-25-para-1"));
+    // The six-month rule as the reference holds it: only the 2025 revision's 第二十五条第一款.
+    let six_months = law.article("psl-2025-25-para-1");
     match (ev.first_event, ev.last_event) {
         (Some(first), Some(last)) => {
             out.push(format!(
                 "本案违规记录的日期：{first} 至 {last}（北京时间），按 {as_of} 计算。"
             ));
-            if let Some(g) = six_months {
+            if let Some(a) = six_months {
                 let at = |d: Date| d.checked_add(6.months()).ok();
                 let state = |d: Date| match at(d) {
                     Some(end) if end <= as_of => format!("{d} 的记录到 {end} 已满六个月"),
                     Some(end) => format!("{d} 的记录到 {end} 满六个月"),
                     None => String::new(),
                 };
-                let mut line = format!("按“{}”计算，本案最早{}", g.title_zh, state(first));
+                let mut line = format!(
+                    "{}规定：“{}”本案最早{}",
+                    a.citation_zh(),
+                    a.text.as_deref().unwrap_or_default(),
+                    state(first)
+                );
                 if last != first {
                     line.push_str(&format!("；最近{}", state(last)));
                 }
-                line.push_str("（仍在继续的骚扰从最近一次起算）。");
+                line.push('。');
                 out.push(line);
+                let switch = jiff::civil::date(2026, 1, 1);
+                if a.effective_from.is_some_and(|from| first < from) || first < switch {
+                    out.push(
+                        "上面的六个月规定引自2025年修订的治安管理处罚法（2026年1月1日起施行）；本案2026年1月1日前的行为适用2012年修正的版本，本程序没有收录该版本的相应条文，期限以公安机关的认定为准。"
+                            .to_string(),
+                    );
+                }
             }
         }
         _ => out.push(
@@ -1226,14 +1257,25 @@ fn print_advice(a: &Advice) {
     println!("\n五、可能涉及的法律依据");
     println!("  {}", a.bases_dates_zh);
     if a.legal_bases.is_empty() {
-        println!("  没有发现违规做法，暂无需要列出的依据。");
+        println!("  没有发现违规做法，你也没有填写这类情况，暂无需要列出的依据。");
+    }
+    let stated = a.legal_bases.iter().flat_map(|g| &g.bases).flat_map(|b| &b.engaged_by);
+    if stated.clone().any(|u| u.from_statement) {
+        println!(
+            "  标有“据你填写”的依据来自你在 anjing facts 中填写的情况，导入的证据中尚未发现这类记录；请尽量补充短信、通话记录或录音。"
+        );
     }
     for group in &a.legal_bases {
         println!("  【{}】", group.heading_zh);
         for b in &group.bases {
             println!("  · {}〔{}〕", b.citation_zh, b.confidence_label_zh);
             for u in &b.engaged_by {
-                println!("      {}：{}", u.name_zh, u.statement_zh);
+                let source = if u.from_statement {
+                    "（据你填写，证据中尚未发现）"
+                } else {
+                    ""
+                };
+                println!("      {}{source}：{}", u.name_zh, u.statement_zh);
             }
         }
     }

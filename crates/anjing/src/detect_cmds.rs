@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use anjing_detect::{Detector, Message};
-use anjing_law::Library;
+use anjing_law::{CaseScope, Library};
 use anjing_model::{Direction, Practice};
 use anjing_vault::Case;
 use anjing_vault::query::{NewClassification, NewFinding};
@@ -44,10 +44,21 @@ fn parse_time(v: &serde_json::Value) -> Option<jiff::Timestamp> {
     }
 }
 
-/// The date whose law applies: the event's date, or today when it is unknown.
-fn law_date(ts: Option<jiff::Timestamp>) -> jiff::civil::Date {
-    anjing_model::time::shanghai_date(ts.unwrap_or_else(jiff::Timestamp::now))
+/// The dates whose law applies: the event's date; for an undated event, every version that
+/// may apply up to today (as the plan does), never today's law alone.
+fn law_dates(ts: Option<jiff::Timestamp>) -> (jiff::civil::Date, jiff::civil::Date) {
+    match ts {
+        Some(t) => {
+            let d = anjing_model::time::shanghai_date(t);
+            (d, d)
+        }
+        None => crate::advise_cmds::undated_range(crate::advise_cmds::today()),
+    }
 }
+
+/// Said with every basis of an undated finding.
+const UNDATED_ZH: &str =
+    "（记录没有可读的日期：这里列出可能适用的各个版本，适用哪个版本以事情发生的实际日期为准）";
 
 pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
     let detector = load_detector(rules)?;
@@ -90,13 +101,16 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
             sender: msg.sender.as_deref(),
             time: ts,
         });
-        let date = law_date(ts);
+        let (from, to) = law_dates(ts);
         let findings: Vec<serde_json::Value> = c
             .findings
             .iter()
             .map(|f| {
-                let ids: Vec<String> =
-                    law.bases_for(f.practice, date).into_iter().map(|b| b.article_id).collect();
+                let ids: Vec<String> = law
+                    .bases_for_range(f.practice, from, to)
+                    .into_iter()
+                    .map(|b| b.article_id)
+                    .collect();
                 serde_json::json!({
                     "practice": f.practice,
                     "rule": f.rule,
@@ -120,18 +134,29 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
     Ok(status)
 }
 
-/// Legal bases of a practice on a date, as stored with a finding.
-pub fn bases_json(law: &Library, practice: Practice, date: jiff::civil::Date) -> serde_json::Value {
-    serde_json::Value::Array(law.bases_for(practice, date).iter().map(basis_json).collect())
+/// Legal bases of a practice over its dates, as stored with a finding: only those that apply
+/// to this case (lender type, illegal debt, forged documents: `Library::applies`), and for an
+/// undated finding every version that may apply, said so.
+pub fn bases_json(
+    law: &Library,
+    practice: Practice,
+    (from, to): (jiff::civil::Date, jiff::civil::Date),
+    undated: bool,
+    scope: &CaseScope,
+) -> serde_json::Value {
+    let (kept, _) = law.scoped_bases_for_range(practice, from, to, scope);
+    serde_json::Value::Array(kept.iter().map(|b| basis_json(b, undated)).collect())
 }
 
-fn basis_json(b: &anjing_law::Basis) -> serde_json::Value {
+fn basis_json(b: &anjing_law::Basis, undated: bool) -> serde_json::Value {
+    let statement =
+        if undated { format!("{UNDATED_ZH}{}", b.statement_zh) } else { b.statement_zh.clone() };
     serde_json::json!({
         "id": b.article_id,
         "citation_zh": b.citation_zh,
-        "statement_zh": b.statement_zh,
+        "statement_zh": statement,
         "confidence": b.confidence,
-        "confidence_label_zh": b.confidence.label_zh(),
+        "confidence_label_zh": b.label_zh,
         "area": b.area,
     })
 }
@@ -140,6 +165,7 @@ fn basis_json(b: &anjing_law::Basis) -> serde_json::Value {
 pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json::Value> {
     let detector = load_detector(rules)?;
     let law = Library::builtin().context("内置法条数据有误")?;
+    let scope = CaseScope::from_facts(&case.facts()?);
     let records = case.records()?;
     let mut classifications = Vec::new();
     let mut findings = Vec::new();
@@ -152,7 +178,7 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
         }
         let ts = r.timestamp();
         let c = detector.classify(&Message { text, sender: Some(&r.counterparty), time: ts });
-        let date = law_date(ts);
+        let dates = law_dates(ts);
         for f in &c.findings {
             findings.push(NewFinding {
                 record_id: Some(r.id),
@@ -161,7 +187,7 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
                 severity: serde_json::to_value(f.severity)?.as_str().unwrap_or("").to_string(),
                 spans: f.spans.clone(),
                 explanation: f.explanation.clone(),
-                legal_bases: bases_json(&law, f.practice, date),
+                legal_bases: bases_json(&law, f.practice, dates, ts.is_none(), &scope),
                 record_ids: vec![r.id],
                 details: serde_json::json!({}),
             });
@@ -172,7 +198,7 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
             practices: c.practices.clone(),
         });
     }
-    findings.extend(pattern_findings(&records, &classifications, &law)?);
+    findings.extend(pattern_findings(&records, &classifications, &law, &scope)?);
     let detail = case.store_analysis(detector.version(), &classifications, &findings)?;
     Ok(detail)
 }
@@ -185,6 +211,7 @@ fn pattern_findings(
     records: &[anjing_vault::RecordView],
     classifications: &[NewClassification],
     law: &Library,
+    scope: &CaseScope,
 ) -> Result<Vec<NewFinding>> {
     use anjing_detect::patterns::{self, PatternRecord, Thresholds};
     use std::collections::{HashMap, HashSet};
@@ -228,11 +255,11 @@ fn pattern_findings(
             .filter_map(|id| times.get(id))
             .map(|t| anjing_model::time::shanghai_date(*t))
             .collect();
-        let (from, to) = match (dates.iter().min(), dates.iter().max()) {
-            (Some(a), Some(b)) => (*a, *b),
-            _ => (law_date(None), law_date(None)),
+        let (range, undated) = match (dates.iter().min(), dates.iter().max()) {
+            (Some(a), Some(b)) => ((*a, *b), false),
+            _ => (law_dates(None), true),
         };
-        let bases = law.bases_for_range(f.practice, from, to).iter().map(basis_json).collect();
+        let bases = bases_json(law, f.practice, range, undated, scope);
         out.push(NewFinding {
             record_id: None,
             practice: f.practice,
@@ -240,7 +267,7 @@ fn pattern_findings(
             severity: "warning".into(),
             spans: Vec::new(),
             explanation: f.explanation,
-            legal_bases: serde_json::Value::Array(bases),
+            legal_bases: bases,
             record_ids: f.record_ids,
             details: f.details,
         });

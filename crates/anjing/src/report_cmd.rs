@@ -21,6 +21,10 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
     let findings = case.findings()?;
     let problems = case.problems()?;
     let rules_version = findings.first().map(|f| f.rules_version.clone()).unwrap_or_default();
+    // Bases stored with a finding are shown only if they apply to the case as it is now
+    // (lender type, illegal debt, forged documents may have been filled in since).
+    let law = anjing_law::Library::builtin().context("内置法条数据有误")?;
+    let scope = anjing_law::CaseScope::from_facts(&case.facts()?);
 
     let mut contributors: Vec<ContributorRow> = Vec::new();
     for a in &artifacts {
@@ -87,6 +91,10 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                     .as_array()
                     .map(|a| {
                         a.iter()
+                            .filter(|b| {
+                                law.applies_to(f.practice, b["id"].as_str().unwrap_or(""), &scope)
+                                    == anjing_law::Applies::Yes
+                            })
                             .map(|b| LegalBasisRow {
                                 citation_zh: b["citation_zh"].as_str().unwrap_or("").to_string(),
                                 statement_zh: b["statement_zh"].as_str().unwrap_or("").to_string(),

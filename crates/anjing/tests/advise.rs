@@ -368,3 +368,133 @@ fn a_case_without_dates_or_evidence_says_so_and_does_not_crash() {
     assert!(text.contains("第四十二条") && text.contains("第五十条"), "{text}");
     assert!(a["deadlines_zh"].to_string().contains("无法按日期计算"));
 }
+
+/// Every article id listed in the plan's bases section.
+fn basis_ids(a: &serde_json::Value) -> Vec<String> {
+    a["legal_bases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["bases"].as_array().unwrap().clone())
+        .map(|b| b["article_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_illegal_debt_offence_follows_the_lender_type() {
+    let t = demo_case();
+    let dir = case_dir(&t);
+    // Demo: a licensed small-loan company.
+    let a = advise_json(&dir);
+    assert!(!basis_ids(&a).contains(&"criminal-law-293-1".into()));
+    assert!(a["bases_left_out_zh"].to_string().contains("第二百九十三条之一"));
+    for (t, listed) in [("bank", false), ("unlicensed", true), ("unknown", false)] {
+        assert_status(
+            &run(&dir, &["facts", "--set", &format!("lender_type={t}"), "lender_name="]),
+            0,
+        );
+        let a = advise_json(&dir);
+        assert_eq!(basis_ids(&a).contains(&"criminal-law-293-1".into()), listed, "{t}");
+        if t == "unknown" {
+            let out = a["bases_left_out_zh"].to_string();
+            assert!(out.contains("第二百九十三条之一") && out.contains("无法确定"), "{out}");
+        }
+        if t == "bank" {
+            // 互金协会's guideline covers 个人网络消费信贷, not bank credit cards.
+            assert!(!basis_ids(&a).iter().any(|i| i.starts_with("nifa-")), "{:?}", basis_ids(&a));
+            // Every event predates the 中银协 guideline (2026-01-30): not mentioned.
+            let notes = a["plan"]["notes_zh"].to_string();
+            assert!(!notes.contains("中国银行业协会2026年1月30日"), "{notes}");
+        }
+    }
+    // A stated illegal debt lists it whatever the lender type.
+    assert_status(&run(&dir, &["facts", "--set", "illegal_debt=yes"]), 0);
+    assert!(basis_ids(&advise_json(&dir)).contains(&"criminal-law-293-1".into()));
+}
+
+#[test]
+fn stated_facts_without_records_give_bases_said_to_come_from_the_statement() {
+    let case = new_case();
+    let dir = case.path();
+    let o = run(
+        dir,
+        &["facts", "--set", "lender_type=unlicensed", "threats=yes", "third_parties_contacted=yes"],
+    );
+    assert_status(&o, 0);
+    let text = advise_text(dir);
+    assert!(!text.contains("暂无需要列出的依据"), "{text}");
+    assert!(text.contains("据你填写，证据中尚未发现"), "{text}");
+    let a = advise_json(dir);
+    let ids = basis_ids(&a);
+    assert!(ids.contains(&"criminal-law-293-1".into()), "{ids:?}");
+    let police = &a["plan"]["steps"][0];
+    assert_eq!(police["channel_id"], "police");
+    assert!(police["why_zh"].as_str().unwrap().contains("你填写的情况"), "{police}");
+}
+
+#[test]
+fn a_scam_goes_to_110_with_the_scam_provisions_and_no_civil_suit() {
+    let case = new_case();
+    let dir = case.path();
+    assert_status(&run(dir, &["facts", "--set", "scam_signs=yes"]), 0);
+    let a = advise_json(dir);
+    let ids = step_ids(&a);
+    assert_eq!(ids, ["police"], "{ids:?}");
+    let why = a["plan"]["steps"][0]["why_zh"].as_str().unwrap();
+    assert!(why.contains("诈骗") && why.contains("110"), "{why}");
+    for absent in ["威胁人身安全", "侮辱", "透露欠款"] {
+        assert!(!why.contains(absent), "{absent}: {why}");
+    }
+    let text = advise_text(dir);
+    assert!(!text.contains("需要涉事机构全称"), "{text}");
+    let bases = basis_ids(&a);
+    for id in ["criminal-law-266", "fraud-interp-2011-1", "criminal-law-279"] {
+        assert!(bases.contains(&id.to_string()), "{id}: {bases:?}");
+    }
+}
+
+#[test]
+fn deadlines_say_only_what_the_reference_holds() {
+    let t = demo_case();
+    let text = advise_text(&case_dir(&t));
+    assert!(!text.contains("仍在继续的骚扰从最近一次起算"), "{text}");
+    // Events before 2026-01-01: the version of the six-month rule is named.
+    assert!(text.contains("第二十五条第一款"), "{text}");
+    assert!(text.contains("2012年修正的版本，本程序没有收录该版本的相应条文"), "{text}");
+    // The App contacts point is the draft's wording.
+    assert!(!text.contains("据公开报道，网络借贷类App的必要个人信息不含通讯录"));
+}
+
+#[test]
+fn undated_findings_store_both_versions_with_the_uncertainty() {
+    let case = new_case();
+    let dir = case.path();
+    let file = dir.join("undated.xml");
+    std::fs::write(&file, UNDATED_SBR).unwrap();
+    assert_status(&run(dir, &["import", file.to_str().unwrap()]), 3);
+    assert_status(&run(dir, &["analyze"]), 0);
+    let o = run(dir, &["findings", "--json"]);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("psl-2012-42") && out.contains("psl-2025-50"), "{out}");
+    assert!(out.contains("记录没有可读的日期"), "{out}");
+}
+
+#[test]
+fn facts_piped_into_a_closed_reader_exits_quietly() {
+    let case = new_case();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = bin()
+        .arg("-C")
+        .arg(case.path())
+        .arg("facts")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
