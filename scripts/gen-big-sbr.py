@@ -111,7 +111,8 @@ def main():
     pics = [
         base64.b64encode(rng.randbytes(rng.randint(2000, 6000))).decode() for _ in range(16)
     ]
-    date = 1_700_000_000_000
+    # 2010-01-01 UTC: at ~300 s between records, 1 GB of records still ends before 2026-07.
+    date = 1_262_304_000_000
     written = 0
     with open(sys.argv[2], "w", encoding="utf-8", newline="\n") as out:
         head = (

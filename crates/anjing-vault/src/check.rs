@@ -14,7 +14,7 @@ use crate::{Case, VaultError, log};
 /// One thing that is wrong.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CheckFault {
-    /// `blob`, `document`, `log`, `checkpoint` or `database`.
+    /// `blob`, `document`, `log`, `checkpoint`, `records` or `database`.
     pub area: String,
     /// The blob hash, log sequence number, or checkpoint size (`key`/`file` for the key
     /// files and the `checkpoint` file) concerned.
@@ -32,6 +32,9 @@ pub struct CheckReport {
     pub log_entries: usize,
     /// Signed checkpoints verified.
     pub checkpoints: usize,
+    /// Records whose fields were re-hashed against the signed records tree (`None` when the
+    /// case's private key is not there: the records tree's salts come from it).
+    pub records_checked: Option<usize>,
     pub faults: Vec<CheckFault>,
 }
 
@@ -166,12 +169,60 @@ pub(crate) fn run(case: &Case) -> Result<CheckReport, VaultError> {
     // Signed checkpoints: signature with the case key, and the root of the first `size` entries.
     crate::proofs::check(case, &mut faults)?;
 
+    // Records: every field re-hashed against the newest signed records root.
+    let records_checked = match case.read_signing_key() {
+        Ok(Some(key)) => {
+            let salt_key = crate::records_tree::salt_key(&key);
+            for f in crate::records_tree::check_records(&case.conn, &salt_key)? {
+                faults.push(records_fault(f));
+            }
+            let n: i64 = case.conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+            Some(n as usize)
+        }
+        // No key: no records root was ever signed. A missing or replaced key file is named by
+        // the checkpoint check above when it matters.
+        Ok(None) | Err(_) => None,
+    };
+
     let checkpoints = case.checkpoints()?.len();
     Ok(CheckReport {
         blobs_checked: artifacts.len(),
         documents_checked: doc_blobs.len(),
         log_entries,
         checkpoints,
+        records_checked,
         faults,
     })
+}
+
+fn records_fault(f: crate::records_tree::RecordsFault) -> CheckFault {
+    use crate::records_tree::RecordsFault;
+    match f {
+        RecordsFault::RootMismatch { seq, committed, actual } => CheckFault {
+            area: "records".into(),
+            item: seq.to_string(),
+            message_zh: format!(
+                "记录或其来源被改动过：现在的记录算出的记录树根与日志第 {seq} 条签名承诺的不一致"
+            ),
+            cause_en: format!("records tree root {actual} != committed {committed}"),
+        },
+        RecordsFault::Missing { seq, committed, actual } => CheckFault {
+            area: "records".into(),
+            item: seq.to_string(),
+            message_zh: format!(
+                "记录少了：日志第 {seq} 条承诺了 {} 条记录、{} 个来源，现在只有 {} 条记录、{} 个来源",
+                committed.0, committed.1, actual.0, actual.1
+            ),
+            cause_en: format!("records/sources {actual:?} < committed {committed:?}"),
+        },
+        RecordsFault::StaleCache { ids } => CheckFault {
+            area: "database".into(),
+            item: "record_leaves".into(),
+            message_zh: format!(
+                "记录指纹缓存与记录内容不一致（记录 {}），下一次签名会用错的指纹：请勿签名，检查数据库是否被改动",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join("、")
+            ),
+            cause_en: "cached record leaves differ from the records".into(),
+        },
+    }
 }

@@ -358,18 +358,26 @@ impl RecordSink for VaultSink<'_> {
             }
             None => {
                 self.merged += 1;
-                self.tx
+                let id: i64 = self
+                    .tx
                     .prepare_cached("SELECT id FROM records WHERE dedup_key = ?1")
                     .map_err(db)?
                     .query_row([&key], |row| row.get(0))
+                    .map_err(db)?;
+                // The record gains a source: its leaf in the records tree changes.
+                self.tx
+                    .prepare_cached("DELETE FROM record_leaves WHERE record_id = ?1")
                     .map_err(db)?
+                    .execute([id])
+                    .map_err(db)?;
+                id
             }
         };
         let original = serde_json::to_string(&r.original).map_err(|e| SinkError(e.to_string()))?;
         self.tx
             .prepare_cached(
                 "INSERT INTO record_sources (record_id, artifact, locator, line, col, offset, original)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db)?
             .execute(params![

@@ -229,27 +229,42 @@ impl Case {
             tx.commit()?;
             return Ok(key);
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            key_err(
-                format!("读不到案件私钥 {}，无法签署检查点", path.display()),
-                format!("cannot read {}: {e}", path.display()),
-            )
-        })?;
-        let key = SigningKey::from_file_text(&text).map_err(|e| {
-            key_err(
-                format!("案件私钥文件 {} 格式不对：{e}", path.display()),
-                "malformed private key file",
-            )
-        })?;
-        if key.verifier_key() != registered {
-            return Err(key_err(
-                format!("私钥文件 {} 与案件登记的公钥不一致（被替换过？）", path.display()),
-                "private key does not match the registered verifier key",
-            ));
-        }
-        Ok(key)
+        read_key_file(&path, &registered)
     }
 
+    /// The case signing key, read without changing anything: `None` when the case has no
+    /// registered key yet.
+    pub(crate) fn read_signing_key(&self) -> Result<Option<SigningKey>, VaultError> {
+        match self.verifier_key()? {
+            Some(registered) => read_key_file(&key_path(&self.root), &registered).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn read_key_file(path: &Path, registered: &str) -> Result<SigningKey, VaultError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        key_err(
+            format!("读不到案件私钥 {}，无法签署检查点", path.display()),
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let key = SigningKey::from_file_text(&text).map_err(|e| {
+        key_err(
+            format!("案件私钥文件 {} 格式不对：{e}", path.display()),
+            "malformed private key file",
+        )
+    })?;
+    if key.verifier_key() != registered {
+        return Err(key_err(
+            format!("私钥文件 {} 与案件登记的公钥不一致（被替换过？）", path.display()),
+            "private key does not match the registered verifier key",
+        ));
+    }
+    Ok(key)
+}
+
+impl Case {
     /// Signs a checkpoint over the whole log, stores it, writes `CASE/checkpoint` and returns
     /// the signed note. A log that has not grown since the last checkpoint gets that one back.
     /// When the records changed since the last `records_root` entry, one is appended first

@@ -191,6 +191,42 @@ INSERT OR IGNORE INTO finding_records (record_id, finding_id)
     SELECT record_id, id FROM findings WHERE record_id IS NOT NULL
     UNION SELECT j.value, f.id FROM findings f, json_each(f.record_ids) j;
 "#,
+    // 7: record_sources becomes an ordinary rowid table. As a WITHOUT ROWID table its
+    // rows (the original field values, ~400 bytes) lived inside the primary-key B-tree,
+    // which SQLite recommends only for rows under ~1/20 of a page: a 60 MB SMS backup
+    // made a 97 MB table at ~45 % page fill, and every insert moved those rows around
+    // while balancing. Sources are only ever looked up by record, so one index on
+    // `record_id` replaces the (record_id, artifact, locator) key and the artifact index;
+    // an artifact is imported once (its hash is checked first), so the old key could not
+    // repeat.
+    r#"
+CREATE TABLE record_sources_v7 (
+    id        INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES records(id),
+    artifact  TEXT NOT NULL REFERENCES artifacts(sha256),
+    locator   TEXT NOT NULL,
+    line      INTEGER NOT NULL,
+    col       INTEGER NOT NULL,
+    offset    INTEGER NOT NULL,
+    original  TEXT NOT NULL
+);
+INSERT INTO record_sources_v7 (record_id, artifact, locator, line, col, offset, original)
+    SELECT record_id, artifact, locator, line, col, offset, original FROM record_sources
+     ORDER BY record_id, artifact, locator;
+DROP TABLE record_sources;
+ALTER TABLE record_sources_v7 RENAME TO record_sources;
+CREATE INDEX record_sources_record ON record_sources(record_id);
+"#,
+    // 8: a cache of each record's leaf in the records tree (see records_tree.rs), so a
+    // checkpoint hashes only the records an import added or merged, not the whole case.
+    // Derived data: `check` recomputes every leaf from the records and names a cached
+    // leaf that differs; the import deletes the leaf of a record that gains a source.
+    r#"
+CREATE TABLE record_leaves (
+    record_id INTEGER PRIMARY KEY,
+    leaf      BLOB NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -214,6 +250,48 @@ pub fn migrate(conn: &mut Connection) -> Result<(), VaultError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A case imported before migration 7 keeps every source, original values included, when
+    /// record_sources becomes a rowid table; the old key's order is the new id order.
+    #[test]
+    fn migration_7_keeps_every_source() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        for (record, locator, original) in
+            [(2, "/smses/sms[0]", r#"{"body":"b"}"#), (1, "/smses/sms[1]", r#"{"body":"a"}"#)]
+        {
+            conn.execute(
+                "INSERT INTO record_sources (record_id, artifact, locator, line, col, offset, original)
+                 VALUES (?1, 'ab', ?2, 3, 4, 5, ?3)",
+                rusqlite::params![record, locator, original],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let mut st = conn
+            .prepare("SELECT id, record_id, locator, line, col, offset, original FROM record_sources ORDER BY id")
+            .unwrap();
+        let rows: Vec<(i64, i64, String, i64, i64, i64, String)> = st
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, 1, "/smses/sms[1]".into(), 3, 4, 5, r#"{"body":"a"}"#.into()),
+                (2, 2, "/smses/sms[0]".into(), 3, 4, 5, r#"{"body":"b"}"#.into()),
+            ]
+        );
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
 
     /// A case analysed before migration 6: its findings (one on a record, one pattern over
     /// three records that also names the first) get their `finding_records` rows.

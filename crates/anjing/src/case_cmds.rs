@@ -168,6 +168,10 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
             "✓ 核对通过：{} 个原始文件和 {} 份文书原稿的 SHA-256 与登记一致，{} 条日志的哈希链完整，{} 个签名检查点有效。",
             report.blobs_checked, report.documents_checked, report.log_entries, report.checkpoints
         );
+        match report.records_checked {
+            Some(n) => println!("  {n} 条记录逐字段重新计算指纹，与签名的记录树一致。"),
+            None => println!("  记录未逐条核对：本机没有案件私钥（记录树的盐由它派生）。"),
+        }
     } else {
         println!("✗ 核对未通过，发现 {} 处问题：", report.faults.len());
         for f in &report.faults {
@@ -176,6 +180,7 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
                 "document" => format!("文书原稿 {}", f.item),
                 "log" => format!("日志第 {} 条", f.item),
                 "checkpoint" => format!("检查点 {}", f.item),
+                "records" => format!("记录（日志第 {} 条的记录树）", f.item),
                 _ => format!("数据库 {}", f.item),
             };
             println!("  - {what}：{}（{}）", f.message_zh, f.cause_en);

@@ -227,6 +227,54 @@ fn check_names_a_tampered_blob_and_a_tampered_log_entry() {
     assert_eq!(report["faults"][0]["item"], "2");
 }
 
+/// A forger edits a collector's message in the database (the blob and the log untouched):
+/// `check` re-hashes every record against the signed records tree and names the change. The
+/// leaf cache is checked too, and a merge (overlap-b adds sources to overlap-a's events) drops
+/// the cached leaves it makes stale, so the next root is right.
+#[test]
+fn check_names_an_edited_record_and_a_stale_leaf_cache() {
+    let case = new_case();
+    run(case.path(), &["import", data("overlap-a.xml").to_str().unwrap()]);
+    assert_status(&run(case.path(), &["import", data("overlap-b.xml").to_str().unwrap()]), 0);
+    let o = run(case.path(), &["check"]);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("条记录逐字段重新计算指纹"), "{}", stdout(&o));
+    let db = case.path().join("anjing.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (cached, records): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM record_leaves), (SELECT count(*) FROM records)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(cached, records, "every record has its cached leaf after the checkpoint");
+
+    // A stale cache entry (what the next checkpoint would sign) is named.
+    conn.execute("UPDATE record_leaves SET leaf = zeroblob(32) WHERE record_id = 1", []).unwrap();
+    let o = run(case.path(), &["check", "--json"]);
+    assert_status(&o, 5);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["faults"][0]["item"], "record_leaves", "{report}");
+    conn.execute("DELETE FROM record_leaves WHERE record_id = 1", []).unwrap();
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    // "还款" becomes "已结清" in one message: the records no longer match the signed root.
+    let n = conn
+        .execute("UPDATE records SET text = '已结清' WHERE id = (SELECT min(id) FROM records WHERE text IS NOT NULL)", [])
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(conn);
+    let o = run(case.path(), &["check", "--json"]);
+    assert_status(&o, 5);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let areas: Vec<&str> =
+        report["faults"].as_array().unwrap().iter().filter_map(|f| f["area"].as_str()).collect();
+    assert!(areas.contains(&"records"), "{report}");
+    let o = run(case.path(), &["check"]);
+    assert!(stdout(&o).contains("记录或其来源被改动过"), "{}", stdout(&o));
+}
+
 #[test]
 fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
     let case = new_case();
