@@ -16,8 +16,11 @@ Steps, in order:
 3. Traditional → simplified for the characters that matter (a table);
 4. drop runs of inserted separators (spaces, `-*_.·•|/\~`, emoji and other
    symbols) that sit between two Han characters;
-5. replace common evasions (pinyin, homophones, abbreviations) by the word
-   they stand for.
+5. replace common evasions (pinyin, homophones, abbreviations, Cantonese
+   written forms) by the word they stand for. Every mix of characters and
+   syllables of the key words is generated from one pinyin table (`tong讯录`,
+   `通xun录`, `tongxunlu`), and matching looks through spaces between
+   syllables (`tong xun lu`, `jing 侦`).
 
 Punctuation that separates clauses is kept (full-width `，！？：；（）` become
 ASCII `,!?:;()`; `。` and `、` stay).
@@ -66,28 +69,13 @@ impl Normalized {
             }
         }
         // Step 4: separators between Han characters.
-        let mut kept: Vec<(char, usize, usize)> = Vec::with_capacity(items.len());
-        let mut i = 0;
-        while i < items.len() {
-            let (c, _, _) = items[i];
-            if is_separator(c) {
-                let mut j = i;
-                while j < items.len() && is_separator(items[j].0) {
-                    j += 1;
-                }
-                let prev_han = kept.last().is_some_and(|k| is_han(k.0));
-                let next_han = j < items.len() && is_han(items[j].0);
-                if !(prev_han && next_han) {
-                    kept.extend_from_slice(&items[i..j]);
-                }
-                i = j;
-            } else {
-                kept.push(items[i]);
-                i += 1;
-            }
-        }
+        let kept = drop_han_separators(items);
         // Step 5: evasions, twice so that replacements can chain (曝tong讯录 → 曝通讯录 → 爆通讯录).
-        let out = replace_evasions(replace_evasions(kept));
+        // A replacement can leave a separator between two Han characters (你的 jia ren →
+        // 你的 家人): step 4 runs again then.
+        let (once, a) = replace_evasions(kept);
+        let (twice, b) = replace_evasions(once);
+        let out = if a || b { drop_han_separators(twice) } else { twice };
 
         let mut text = String::with_capacity(out.len() * 3);
         let mut origin = Vec::with_capacity(out.len());
@@ -132,33 +120,91 @@ impl Normalized {
     }
 }
 
-/// One left-to-right pass of the evasion table over mapped characters.
-fn replace_evasions(kept: Vec<(char, usize, usize)>) -> Vec<(char, usize, usize)> {
-    let plain: String = kept.iter().map(|k| k.0).collect();
+/// Drops runs of separators that sit between two Han characters (通-讯-录 → 通讯录).
+fn drop_han_separators(items: Vec<(char, usize, usize)>) -> Vec<(char, usize, usize)> {
+    if !items.iter().any(|i| is_separator(i.0)) {
+        return items;
+    }
+    let mut kept: Vec<(char, usize, usize)> = Vec::with_capacity(items.len());
+    let mut i = 0;
+    while i < items.len() {
+        let (c, _, _) = items[i];
+        if is_separator(c) {
+            let mut j = i;
+            while j < items.len() && is_separator(items[j].0) {
+                j += 1;
+            }
+            let prev_han = kept.last().is_some_and(|k| is_han(k.0));
+            let next_han = j < items.len() && is_han(items[j].0);
+            if !(prev_han && next_han) {
+                kept.extend_from_slice(&items[i..j]);
+            }
+            i = j;
+        } else {
+            kept.push(items[i]);
+            i += 1;
+        }
+    }
+    kept
+}
+
+/// Whether a short run of separators between `a` and `b` may be skipped while looking for
+/// evasions: pinyin written with spaces (`tong xun lu`, `jing 侦`). At least one side is a
+/// Latin letter; Han–Han runs are already gone (step 4).
+fn joinable(a: char, b: char) -> bool {
+    let word = |c: char| c.is_ascii_alphabetic() || is_han(c);
+    word(a) && word(b) && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+}
+
+/// One left-to-right pass of the evasion table over mapped characters. Matching looks
+/// through short separator runs between letters (`tong xun lu`); a match replaces the
+/// separators inside it, separators outside any match are kept. Returns whether anything
+/// was replaced.
+fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize)>, bool) {
+    // The matching view: indices into `kept`, skipping joinable separator runs.
+    let mut view: Vec<usize> = Vec::with_capacity(kept.len());
+    let mut i = 0;
+    while i < kept.len() {
+        if is_separator(kept[i].0) {
+            let mut j = i;
+            while j < kept.len() && is_separator(kept[j].0) {
+                j += 1;
+            }
+            let skip = i > 0 && j < kept.len() && j - i <= 3 && joinable(kept[i - 1].0, kept[j].0);
+            if !skip {
+                view.extend(i..j);
+            }
+            i = j;
+        } else {
+            view.push(i);
+            i += 1;
+        }
+    }
+    let plain: String = view.iter().map(|&v| kept[v].0).collect();
     let (ac, replacements) = evasion_automaton();
     if !ac.is_match(&plain) {
-        return kept;
+        return (kept, false);
     }
-    let mut char_of_byte: Vec<usize> = vec![0; plain.len() + 1];
-    for (ci, (b, _)) in plain.char_indices().enumerate() {
-        char_of_byte[b] = ci;
+    let mut view_of_byte: Vec<usize> = vec![0; plain.len() + 1];
+    for (vi, (b, _)) in plain.char_indices().enumerate() {
+        view_of_byte[b] = vi;
     }
-    char_of_byte[plain.len()] = kept.len();
+    view_of_byte[plain.len()] = view.len();
     let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(kept.len());
-    let mut last = 0; // char index into kept
+    let mut last = 0; // index into kept
     for m in ac.find_iter(&plain) {
-        let cs = char_of_byte[m.start()];
-        let ce = char_of_byte[m.end()];
-        out.extend_from_slice(&kept[last..cs]);
-        let os = kept[cs..ce].iter().map(|k| k.1).min().unwrap_or(0);
-        let oe = kept[cs..ce].iter().map(|k| k.2).max().unwrap_or(0);
+        let ks = view[view_of_byte[m.start()]];
+        let ke = view[view_of_byte[m.end()] - 1] + 1;
+        out.extend_from_slice(&kept[last..ks]);
+        let os = kept[ks..ke].iter().map(|k| k.1).min().unwrap_or(0);
+        let oe = kept[ks..ke].iter().map(|k| k.2).max().unwrap_or(0);
         for r in replacements[m.pattern().as_usize()].chars() {
             out.push((r, os, oe));
         }
-        last = ce;
+        last = ke;
     }
     out.extend_from_slice(&kept[last..]);
-    out
+    (out, true)
 }
 
 /// Zero-width, bidi and format characters that never carry meaning here.
@@ -322,8 +368,10 @@ const EVASIONS: &[(&str, &str)] = &[
     ("jing察", "警察"),
     ("警cha", "警察"),
     // threats and third parties
-    ("bao光", "曝光"),
-    ("曝guang", "曝光"),
+    ("暴光", "曝光"),
+    ("爆光", "曝光"),
+    ("后果自付", "后果自负"),
+    ("后果字负", "后果自负"),
     ("外fang", "外访"),
     ("jia访", "家访"),
     ("hu籍", "户籍"),
@@ -335,6 +383,26 @@ const EVASIONS: &[(&str, &str)] = &[
     ("单wei", "单位"),
     ("tong事", "同事"),
     ("同shi", "同事"),
+    // Cantonese written forms (我們會聯絡你嘅屋企人)
+    ("屋企人", "家人"),
+    ("屋企", "家"),
+    ("嘅", "的"),
+    ("我哋", "我们"),
+    ("你哋", "你们"),
+    ("佢哋", "他们"),
+    ("佢", "他"),
+    ("唔", "不"),
+    ("冇", "没有"),
+    ("咗", "了"),
+    ("俾", "给"),
+    ("畀", "给"),
+    ("嚟", "来"),
+    ("搵", "找"),
+    ("睇", "看"),
+    ("乜嘢", "什么"),
+    ("老细", "老板"),
+    ("老細", "老板"),
+    ("联络", "联系"),
     // scam words
     ("yzm", "验证码"),
     ("验证ma", "验证码"),
@@ -342,14 +410,150 @@ const EVASIONS: &[(&str, &str)] = &[
     ("安全zhang户", "安全账户"),
 ];
 
+/// Key words and their pinyin, one syllable per character. Every mix of characters and
+/// syllables is an evasion of the word (通讯录: tong讯录, 通xun录, tongxunlu, tong讯lu …);
+/// spaces between syllables are looked through (`tong xun lu`). A spelling in pinyin only
+/// needs at least [`MIN_FULL_PINYIN`] letters, so that short syllable runs of ordinary
+/// Latin text are not read as words.
+const PINYIN_WORDS: &[(&str, &str)] = &[
+    // people and places around the borrower
+    ("通讯录", "tong xun lu"),
+    ("联系人", "lian xi ren"),
+    ("家人", "jia ren"),
+    ("家属", "jia shu"),
+    ("家里人", "jia li ren"),
+    ("父母", "fu mu"),
+    ("爸妈", "ba ma"),
+    ("亲戚", "qin qi"),
+    ("亲属", "qin shu"),
+    ("亲友", "qin you"),
+    ("亲人", "qin ren"),
+    ("朋友", "peng you"),
+    ("同事", "tong shi"),
+    ("同学", "tong xue"),
+    ("领导", "ling dao"),
+    ("老板", "lao ban"),
+    ("单位", "dan wei"),
+    ("公司", "gong si"),
+    ("学校", "xue xiao"),
+    ("老师", "lao shi"),
+    ("邻居", "lin ju"),
+    ("村委会", "cun wei hui"),
+    ("户籍", "hu ji"),
+    ("老家", "lao jia"),
+    ("老婆", "lao po"),
+    ("老公", "lao gong"),
+    ("孩子", "hai zi"),
+    ("全家", "quan jia"),
+    // contact and exposure
+    ("短信", "duan xin"),
+    ("电话", "dian hua"),
+    ("通知", "tong zhi"),
+    ("联系", "lian xi"),
+    ("曝光", "bao guang"),
+    ("上门", "shang men"),
+    ("外访", "wai fang"),
+    ("家访", "jia fang"),
+    ("后果自负", "hou guo zi fu"),
+    ("后果", "hou guo"),
+    // legal words
+    ("报警", "bao jing"),
+    ("报案", "bao an"),
+    ("经侦", "jing zhen"),
+    ("刑侦", "xing zhen"),
+    ("公安", "gong an"),
+    ("警察", "jing cha"),
+    ("派出所", "pai chu suo"),
+    ("法院", "fa yuan"),
+    ("起诉", "qi su"),
+    ("立案", "li an"),
+    ("传票", "chuan piao"),
+    ("坐牢", "zuo lao"),
+    ("律师", "lv shi"),
+    ("拘留", "ju liu"),
+    ("冻结", "dong jie"),
+    ("强制执行", "qiang zhi zhi xing"),
+    ("失信", "shi xin"),
+    ("黑名单", "hei ming dan"),
+    ("征信", "zheng xin"),
+    // debt words
+    ("逾期", "yu qi"),
+    ("欠款", "qian kuan"),
+    ("贷款", "dai kuan"),
+    ("网贷", "wang dai"),
+    ("借款", "jie kuan"),
+    ("还款", "huan kuan"),
+    ("还钱", "huan qian"),
+    ("催收", "cui shou"),
+    ("老赖", "lao lai"),
+    // scam words
+    ("验证码", "yan zheng ma"),
+    ("安全账户", "an quan zhang hu"),
+    ("转账", "zhuan zhang"),
+    // insults
+    ("傻逼", "sha bi"),
+    ("婊子", "biao zi"),
+    ("贱人", "jian ren"),
+    ("人渣", "ren zha"),
+    ("畜生", "chu sheng"),
+    ("不要脸", "bu yao lian"),
+    ("死全家", "si quan jia"),
+];
+
+/// The fewest letters of a spelling in pinyin only (`lian`, `fumu`, `qisu` are too short:
+/// 连, 父母 or 起诉 cannot be told from other syllables and names).
+const MIN_FULL_PINYIN: usize = 5;
+
+/// Spellings in pinyin only that are ordinary words or places (`baoan`: 宝安).
+const PINYIN_NOT_WORDS: &[&str] = &["baoan"];
+
+/// Every mix of characters and syllables of each [`PINYIN_WORDS`] entry (not the word itself).
+fn pinyin_evasions() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for &(word, py) in PINYIN_WORDS {
+        let chars: Vec<char> = word.chars().collect();
+        let syls: Vec<&str> = py.split_whitespace().collect();
+        assert_eq!(chars.len(), syls.len(), "pinyin of {word}");
+        let n = chars.len();
+        for mask in 1u32..(1 << n) {
+            let mut s = String::new();
+            for (k, (c, y)) in chars.iter().zip(&syls).enumerate() {
+                if mask & (1 << k) != 0 {
+                    s.push_str(y);
+                } else {
+                    s.push(*c);
+                }
+            }
+            if mask == (1 << n) - 1
+                && (s.len() < MIN_FULL_PINYIN || PINYIN_NOT_WORDS.contains(&s.as_str()))
+            {
+                continue;
+            }
+            out.push((s, word));
+        }
+    }
+    out
+}
+
 fn evasion_automaton() -> &'static (AhoCorasick, Vec<&'static str>) {
     static AC: OnceLock<(AhoCorasick, Vec<&'static str>)> = OnceLock::new();
     AC.get_or_init(|| {
+        // The fixed table first; a generated spelling it already holds is skipped.
+        let mut keys: Vec<String> = Vec::new();
+        let mut words: Vec<&'static str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let fixed = EVASIONS.iter().map(|&(k, w)| (k.to_string(), w));
+        for (k, w) in fixed.chain(pinyin_evasions()) {
+            if seen.insert(k.clone()) {
+                keys.push(k);
+                words.push(w);
+            }
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(EVASIONS.iter().map(|e| e.0))
+            .build(&keys)
             .expect("evasion table compiles");
-        (ac, EVASIONS.iter().map(|e| e.1).collect())
+        (ac, words)
     })
 }
 
@@ -427,6 +631,28 @@ mod tests {
         assert_eq!(orig_slice(orig, find_span(orig, "通讯录").unwrap()), "曝tong讯录");
         assert_eq!(Normalized::new("崔收通知，快还Ｑ").text, "催收通知,快还钱");
         assert_eq!(Normalized::new("明天上men").text, "明天上门");
+    }
+
+    #[test]
+    fn pinyin_mixes_spaces_and_dialect() {
+        for (orig, want) in [
+            ("联系你的tong xun lu", "联系你的通讯录"),
+            ("通知你的jiaren和pengyou", "通知你的家人和朋友"),
+            ("打电话给你的 jia ren", "打电话给你的家人"),
+            ("已移交jing侦处理", "已移交经侦处理"),
+            ("给你全家发短xin", "给你全家发短信"),
+            ("后果zifu", "后果自负"),
+            ("把你暴光", "把你曝光"),
+            ("我們會聯絡你嘅屋企人", "我们会联系你的家人"),
+        ] {
+            assert_eq!(Normalized::new(orig).text, want, "{orig}");
+        }
+        // Short pinyin-only runs and ordinary Latin text stay as they are.
+        for orig in ["fumu", "baoan", "the app is ok", "qi su"] {
+            assert_eq!(Normalized::new(orig).text, orig);
+        }
+        let orig = "联系你的tong xun lu";
+        assert_eq!(orig_slice(orig, find_span(orig, "通讯录").unwrap()), "tong xun lu");
     }
 
     #[test]
