@@ -291,10 +291,14 @@ impl Detector {
                 continue;
             }
             let spans = to_original_spans(&norm, &spans);
+            let template = match &r.explanation_no_debt {
+                Some(e) if !is_collection => e,
+                _ => &r.explanation,
+            };
             findings.push(Finding {
                 practice: p,
                 rule: r.id.clone(),
-                explanation: render(&r.explanation, msg.text, &spans, p),
+                explanation: render(template, msg.text, &spans, p),
                 spans,
                 severity: r.severity,
             });
@@ -394,6 +398,11 @@ fn eval_matcher(
         return None;
     }
     if sender.is_some_and(|s| m.sender_excludes.iter().any(|r| r.is_match(s))) {
+        return None;
+    }
+    if !m.sender_if_known.is_empty()
+        && sender.is_some_and(|s| !s.is_empty() && !m.sender_if_known.iter().any(|r| r.is_match(s)))
+    {
         return None;
     }
     if m.excludes.iter().any(|&t| !hits.get(t).is_empty()) {

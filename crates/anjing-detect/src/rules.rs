@@ -59,6 +59,10 @@ pub struct RawRule {
     pub severity: Severity,
     /// The plain-Chinese explanation; `{quote}` is replaced by the quoted words.
     pub explanation: String,
+    /// The explanation used instead when the message is not debt collection (a scam that
+    /// claims a crime is not "turning a debt into a crime").
+    #[serde(default)]
+    pub explanation_no_debt: Option<String>,
     #[serde(flatten)]
     pub matcher: RawMatcher,
     /// `implies`: a message where this rule fires is collection (unless blocked);
@@ -121,6 +125,10 @@ pub struct RawMatcher {
     /// Do not fire when the sender matches one of these regexes.
     #[serde(default)]
     pub sender_excludes: Vec<String>,
+    /// When the sender is known, fire only if it matches one of these regexes
+    /// (a message without a sender is not held back).
+    #[serde(default)]
+    pub sender_if_known: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -160,6 +168,7 @@ pub struct Matcher {
     pub negation: bool,
     pub sender: Vec<Regex>,
     pub sender_excludes: Vec<Regex>,
+    pub sender_if_known: Vec<Regex>,
 }
 
 /// A compiled rule.
@@ -169,6 +178,7 @@ pub struct Rule {
     pub practices: Vec<Practice>,
     pub severity: Severity,
     pub explanation: String,
+    pub explanation_no_debt: Option<String>,
     pub matcher: Matcher,
     pub collection: CollectionEffect,
     pub when_practices: Vec<Practice>,
@@ -414,6 +424,7 @@ impl Builder {
             negation: raw.negation,
             sender: self.sender_regexes(&raw.sender, ctx)?,
             sender_excludes: self.sender_regexes(&raw.sender_excludes, ctx)?,
+            sender_if_known: self.sender_regexes(&raw.sender_if_known, ctx)?,
         })
     }
 }
@@ -515,7 +526,9 @@ pub fn compile(files: &[(String, String)]) -> Result<Pack, RuleError> {
                 .collect::<Result<Vec<_>, _>>()?;
             let second = !when_practices.is_empty() || r.when_collection.is_some();
             let matcher = b.matcher(&r.matcher, &ctx, !second)?;
-            if r.explanation.trim().is_empty() {
+            if r.explanation.trim().is_empty()
+                || r.explanation_no_debt.as_ref().is_some_and(|e| e.trim().is_empty())
+            {
                 return Err(RuleError::Invalid {
                     file: name.to_string(),
                     line,
@@ -528,6 +541,7 @@ pub fn compile(files: &[(String, String)]) -> Result<Pack, RuleError> {
                 practices,
                 severity: r.severity,
                 explanation: r.explanation.trim().to_string(),
+                explanation_no_debt: r.explanation_no_debt.as_ref().map(|e| e.trim().to_string()),
                 matcher,
                 collection: r.collection,
                 when_practices,

@@ -384,3 +384,41 @@ fn rule_locations_are_known() {
     assert!(file.ends_with("threat.toml"));
     assert!(line > 1);
 }
+
+#[test]
+fn explanations_follow_the_collection_decision() {
+    // A scam that claims a crime is not "turning a debt into a crime".
+    let c = classify("您的账户涉嫌洗钱，请立即将资金转账到安全账户配合调查。");
+    assert!(!c.is_collection);
+    for f in c.findings.iter().filter(|f| matches!(f.practice, FakeLegal | Impersonation)) {
+        assert!(!f.explanation.contains("欠款说成"), "{}", f.explanation);
+        assert!(!f.explanation.contains("催收方"), "{}", f.explanation);
+    }
+    // The same claim in a collection message keeps the debt wording.
+    let c = classify("你的网贷欠款已逾期，再不还款就追究刑事责任，等着坐牢。");
+    assert!(c.is_collection);
+    let f = c.findings.iter().find(|f| f.rule == "fake_legal.crime").unwrap();
+    assert!(f.explanation.contains("欠款"), "{}", f.explanation);
+    let c = classify("【XX公安局】你名下的银行卡涉嫌洗钱，请添加民警个人微信配合调查。");
+    let f = c.findings.iter().find(|f| f.practice == Impersonation).unwrap();
+    assert!(!f.explanation.contains("催收方"), "{}", f.explanation);
+}
+
+#[test]
+fn sender_decides_court_and_bank_guards() {
+    let court = "【XX市人民法院】张伟，你因拖欠XX网贷欠款被起诉，案号(2025)京0105民初1234号，请于3日内还清欠款，否则将强制执行并列入失信名单。";
+    for sender in [Some("10690000123"), Some("13800138000"), None] {
+        let c = det().classify(&Message { text: court, sender, time: None });
+        assert!(c.is_collection, "{sender:?}");
+        assert!(c.practices.contains(&Impersonation) && c.practices.contains(&FakeLegal));
+    }
+    let spoofed =
+        "【XX法院】你的网贷欠款案已立案，请于今日将欠款转入法官个人账户6222xxxx，否则强制执行。";
+    let c = det().classify(&Message { text: spoofed, sender: Some("12368"), time: None });
+    assert!(c.practices.contains(&Scam) && !c.is_collection, "{:?}", c.findings);
+    let bank = "【招商银行】您的信用卡已逾期，欠款1200元，请尽快通过掌上生活APP或点击 https://cmbt.cn/x 还款。";
+    let c = det().classify(&Message { text: bank, sender: Some("95555"), time: None });
+    assert_eq!(c.practices, vec![LegitReminder], "{:?}", c.findings);
+    let c = det().classify(&Message { text: bank, sender: Some("13912345678"), time: None });
+    assert!(c.practices.contains(&Scam));
+}

@@ -1,8 +1,8 @@
 //! Regression floors: the built-in rules must keep the figures reached on the
 //! real development set (committed copy `tests/data/dev-messages.jsonl` of
 //! `shared/data/dev-messages.jsonl`; override with `ANJING_DEV_DATA`) and on the
-//! synthetic check sets in `tests/data/`, and on the published texts in
-//! `tests/data/published.jsonl`. Scoring is `anjing_detect::eval`, the
+//! synthetic check sets in `tests/data/`, on the published texts in
+//! `tests/data/published.jsonl` and on the adversarial set `tests/data/adversarial.jsonl`. Scoring is `anjing_detect::eval`, the
 //! same as `anjing eval`.
 
 use std::path::PathBuf;
@@ -58,4 +58,16 @@ fn published_floors() {
     // (is_collection misses are fragments with no debt or demand word.)
     floor(&data("published.jsonl"), false, 0.93, 0.85);
     floor(&data("published.jsonl"), true, 0.95, 0.95);
+}
+
+#[test]
+fn adversarial_floors() {
+    // Written by the team: an audit's failures (pinyin with spaces, Cantonese, fake court
+    // notices from any sender, spoofed 12368, workplace and chat-group threats, personal
+    // accounts, parcel phishing, a bank's own 95xxx reminder, 逾期 of books and licences…),
+    // 2-3 variants of each, and a second batch scored before any rule change for it.
+    // First run of the audit part (adv-0001..0083), before the fixes: 0.302 / 0.602.
+    // First run of the second batch (adv-0084..0113), after them: 0.892 / 0.900.
+    // Reached: 1.000 / 1.000 on all 113.
+    floor(&data("adversarial.jsonl"), false, 0.95, 0.97);
 }
