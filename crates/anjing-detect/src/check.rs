@@ -98,9 +98,33 @@ struct Advice {
     text: String,
 }
 
-fn texts() -> Texts {
+fn texts() -> &'static Texts {
+    static TEXTS: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
     // The file is compiled in and covered by tests; a parse failure is a build defect.
-    toml::from_str(ADVICE_TOML).expect("advice/cn/check.toml is valid")
+    TEXTS.get_or_init(|| toml::from_str(ADVICE_TOML).expect("advice/cn/check.toml is valid"))
+}
+
+/// The risk part of a [`CheckResult`], as `anjing classify` adds it to each line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub level: RiskLevel,
+    pub level_zh: String,
+    pub summary_zh: String,
+    pub reasons: Vec<Reason>,
+    pub advice: Vec<String>,
+}
+
+impl CheckResult {
+    /// The level, reasons and advice without the classification and the number details.
+    pub fn risk(&self) -> Risk {
+        Risk {
+            level: self.level,
+            level_zh: self.level_zh.clone(),
+            summary_zh: self.summary_zh.clone(),
+            reasons: self.reasons.clone(),
+            advice: self.advice.clone(),
+        }
+    }
 }
 
 fn has_link(text: &str) -> bool {
@@ -121,8 +145,14 @@ const CODE_WORDS: &[&str] = &["验证码", "密码", "校验码", "动态码"];
 
 /// Checks one message; `sender` is the number as shown on the phone, if known.
 pub fn check_message(detector: &Detector, text: &str, sender: Option<&str>) -> CheckResult {
-    let t = texts();
     let c = detector.classify(&Message { text, sender, time: None });
+    assess(c, text, sender)
+}
+
+/// The risk level, reasons and advice for a message already classified (`anjing classify`
+/// gives the same as `check-message` without classifying twice).
+pub fn assess(c: Classification, text: &str, sender: Option<&str>) -> CheckResult {
+    let t = texts();
     let mut reasons: Vec<Reason> = Vec::new();
     let mut triggers: BTreeSet<String> = BTreeSet::new();
     triggers.insert("always".into());
@@ -146,11 +176,13 @@ pub fn check_message(detector: &Detector, text: &str, sender: Option<&str>) -> C
             triggers.insert("account".into());
         }
         if f.practice != Practice::LegitReminder {
-            reasons.push(Reason {
-                code: format!("finding:{}", f.rule),
-                text_zh: f.explanation.clone(),
-                level,
-            });
+            // One rule that establishes two practices (a threat to tell the family is
+            // third-party contact and a threat) is one reason, at the higher level.
+            let code = format!("finding:{}", f.rule);
+            match reasons.iter_mut().find(|r| r.code == code) {
+                Some(r) => r.level = r.level.max(level),
+                None => reasons.push(Reason { code, text_zh: f.explanation.clone(), level }),
+            }
         }
     }
     if mentions(text, CODE_WORDS) && c.practices.contains(&Practice::Scam) {
@@ -164,12 +196,18 @@ pub fn check_message(detector: &Detector, text: &str, sender: Option<&str>) -> C
     if police {
         triggers.insert("police".into());
     }
+    let info = sender.filter(|s| !s.trim().is_empty()).map(anjing_numbers::explain);
+    // A bank's own 95xxx reminder with no abusive wording: its link is the bank's.
+    let own_bank_notice = info.as_ref().is_some_and(|n| n.class == NumberClass::Service95)
+        && !c.practices.iter().any(|p| p.is_abusive());
     if has_link(text) {
         triggers.insert("link".into());
         reasons.push(Reason {
             code: "text:link".into(),
             text_zh: t.text.link.clone(),
-            level: if c.is_collection || !c.findings.is_empty() {
+            level: if own_bank_notice {
+                RiskLevel::Low
+            } else if c.is_collection || !c.findings.is_empty() {
                 RiskLevel::Medium
             } else {
                 RiskLevel::Low
@@ -177,7 +215,6 @@ pub fn check_message(detector: &Detector, text: &str, sender: Option<&str>) -> C
         });
     }
 
-    let info = sender.filter(|s| !s.trim().is_empty()).map(anjing_numbers::explain);
     if let Some(n) = &info {
         match n.class {
             NumberClass::International => {
@@ -259,6 +296,28 @@ mod tests {
 
     fn det() -> Detector {
         Detector::builtin().unwrap()
+    }
+
+    #[test]
+    fn one_rule_for_two_practices_is_one_reason() {
+        let r = check_message(&det(), "再不还钱就联系你的家人和同事", None);
+        let codes: Vec<&str> = r.reasons.iter().map(|x| x.code.as_str()).collect();
+        let mut dedup = codes.clone();
+        dedup.sort();
+        dedup.dedup();
+        assert_eq!(codes.len(), dedup.len(), "{codes:?}");
+        assert!(r.classification.practices.len() >= 2);
+    }
+
+    #[test]
+    fn genuine_bank_reminder_is_low_and_spoofed_court_is_high() {
+        let bank = "【招商银行】您的信用卡已逾期，欠款1200元，请尽快通过掌上生活APP或点击 https://cmbt.cn/x 还款。";
+        let r = check_message(&det(), bank, Some("95555"));
+        assert_eq!(r.level, RiskLevel::Low, "{r:#?}");
+        assert!(!r.classification.practices.contains(&Practice::Scam));
+        let court = "【XX法院】你的网贷欠款案已立案，请于今日将欠款转入法官个人账户6222xxxx，否则强制执行。";
+        let r = check_message(&det(), court, Some("12368"));
+        assert_eq!(r.level, RiskLevel::High, "{r:#?}");
     }
 
     #[test]

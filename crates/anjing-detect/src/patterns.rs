@@ -371,19 +371,22 @@ fn third_party_reach(attempts: &[&PatternRecord], t: &ThirdParty, out: &mut Vec<
     if contributors.len() < t.min_contributors || reached.is_empty() {
         return;
     }
+    let numbers: BTreeSet<&str> =
+        reached.iter().map(|r| r.number.as_str()).filter(|n| !n.trim().is_empty()).collect();
     out.push(PatternFinding {
         practice: Practice::ThirdPartyReach,
         rule: "pattern.third_party_reach".into(),
         record_ids: sorted_ids(&reached),
         explanation: format!(
-            "除本人外，已有{}位亲友或同事（{}）收到了{}次来电或短信。{}原则上禁止向无关第三人催收（这是{}，不是法律）。",
+            "除本人外，已有{}位亲友或同事（{}）收到了{}次来电或短信，来自{}个不同号码。{}原则上禁止向无关第三人催收（这是{}，不是法律）。",
             contributors.len(),
             contributors.iter().copied().collect::<Vec<_>>().join("、"),
             reached.len(),
+            numbers.len(),
             short_source(&t.source),
             t.kind
         ),
-        details: json!({"contributors": contributors, "records": reached.len(), "kind": t.kind, "source": t.source}),
+        details: json!({"contributors": contributors, "records": reached.len(), "numbers": numbers, "number_count": numbers.len(), "kind": t.kind, "source": t.source}),
     });
 }
 
@@ -600,7 +603,7 @@ mod tests {
             rec(
                 2,
                 RecordKind::Call,
-                "17000000001",
+                "17000000002",
                 "2026-03-04 10:05:00",
                 Some(CallResult::Answered),
                 None,
@@ -629,6 +632,8 @@ mod tests {
         let r = f.iter().find(|f| f.practice == Practice::ThirdPartyReach).unwrap();
         assert_eq!(r.record_ids, vec![1, 2, 3]);
         assert_eq!(r.details["contributors"].as_array().unwrap().len(), 2);
+        assert_eq!(r.details["number_count"], 2);
+        assert!(r.explanation.contains("来自2个不同号码"), "{}", r.explanation);
         assert!(analyze(&rs[3..], &th()).iter().all(|f| f.practice != Practice::ThirdPartyReach));
     }
 
