@@ -498,3 +498,20 @@ fn facts_piped_into_a_closed_reader_exits_quietly() {
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
     assert_eq!(o.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn the_report_shows_only_bases_that_bind_this_lender() {
+    let t = demo_case();
+    let dir = case_dir(&t);
+    let html = std::fs::read_to_string(dir.join("报告.html")).unwrap();
+    // The demo's lender is a licensed small-loan company.
+    assert!(!html.contains("第二百九十三条之一"), "micro_loan report cites 293之一");
+    assert_status(&run(&dir, &["facts", "--set", "lender_type=bank", "lender_name="]), 0);
+    assert_status(&run(&dir, &["report"]), 0);
+    let html = std::fs::read_to_string(dir.join("报告.html")).unwrap();
+    assert!(!html.contains("第二百九十三条之一"), "bank report cites 293之一");
+    assert_status(&run(&dir, &["facts", "--set", "lender_type=unlicensed"]), 0);
+    assert_status(&run(&dir, &["report"]), 0);
+    let html = std::fs::read_to_string(dir.join("报告.html")).unwrap();
+    assert!(!html.contains("信用卡业务监督管理办法"), "unlicensed report cites credit-card rules");
+}
