@@ -6,6 +6,7 @@
 mod advise_cmds;
 mod case_cmds;
 mod check_cmd;
+mod classify_cmd;
 mod demo;
 mod detect_cmds;
 mod docs_cmds;
@@ -263,7 +264,7 @@ fn main() -> ExitCode {
         Command::Findings { json } => case_cmds::findings(&cli.dir, json),
         Command::Problems { json } => case_cmds::problems(&cli.dir, json),
         Command::Classify { input, rules } => {
-            detect_cmds::classify(input.as_deref(), rules.as_deref())
+            classify_cmd::classify(input.as_deref(), rules.as_deref())
         }
         Command::Analyze { rules, json } => detect_cmds::analyze(&cli.dir, rules.as_deref(), json),
         Command::Report { output, all } => report_cmd::report(&cli.dir, output.as_deref(), all)

@@ -26,12 +26,12 @@ pub enum ReviewCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
-    /// 否定一项发现（误报），必须说明理由。Reject a finding (a reason is required).
+    /// 否定一项发现（误报），可以写明理由。Reject a finding (a reason is optional).
     Reject {
         /// 发现的编号或键。Finding id or key.
         finding: String,
-        /// 为什么不对，例如“这是我自己的朋友开玩笑”。Why it is wrong.
-        #[arg(long, required = true)]
+        /// 为什么不对（可选），例如“这是我自己的朋友开玩笑”。Why it is wrong (optional).
+        #[arg(long, default_value = "")]
         reason: String,
     },
     /// 撤销对一项发现的结论。Withdraw a decision.
@@ -50,9 +50,6 @@ pub fn run(dir: &Path, cmd: ReviewCommand) -> Result<Status> {
             decide(dir, &finding, Decision::Confirmed, &reason)
         }
         ReviewCommand::Reject { finding, reason } => {
-            if reason.trim().is_empty() {
-                bail!("否定一项发现时请用 --reason 写明理由。(a reason is required)");
-            }
             decide(dir, &finding, Decision::Rejected, &reason)
         }
         ReviewCommand::Clear { finding, reason } => {
@@ -86,7 +83,7 @@ fn list(dir: &Path, json: bool) -> Result<Status> {
     if !json && !findings.is_empty() {
         writeln!(
             out,
-            "\n确认：anjing review confirm 编号    否定：anjing review reject 编号 --reason \"理由\""
+            "\n确认：anjing review confirm 编号    否定：anjing review reject 编号 [--reason \"理由\"]"
         )?;
     }
     out.flush()?;

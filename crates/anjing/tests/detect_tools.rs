@@ -53,8 +53,7 @@ fn review_decisions_are_logged_survive_reanalysis_and_reach_the_report() {
     let pattern_key = pattern["finding_key"].as_str().unwrap().to_string();
     assert!(pattern_key.starts_with("p:"), "{pattern_key}");
 
-    // Reject needs a reason (usage error); an unknown finding is an error.
-    assert_status(&run(&dir, &["review", "reject", &threat_key]), 2);
+    // An unknown finding is an error.
     assert_status(&run(&dir, &["review", "confirm", "no-such-key"]), 1);
 
     let reason = "对方是我的朋友，在开玩笑";
@@ -122,6 +121,14 @@ fn review_decisions_are_logged_survive_reanalysis_and_reach_the_report() {
     // Clearing withdraws a decision (and is logged too).
     assert_status(&run(&dir, &["review", "clear", &insult_key]), 0);
     assert!(by_key(&findings(&dir), &insult_key)["review"].is_null());
+
+    // The reason is optional: a bare reject is a decision with an empty reason.
+    assert_status(&run(&dir, &["review", "reject", &insult_key]), 0);
+    let fs = findings(&dir);
+    let r = &by_key(&fs, &insult_key)["review"];
+    assert_eq!(r["decision"], "rejected");
+    assert_eq!(r["reason"], "");
+    assert_status(&run(&dir, &["review", "clear", &insult_key]), 0);
 
     // The report shows the rejection with the user's reason.
     let out = dir.join("r.html");
@@ -215,4 +222,47 @@ fn check_message_rates_a_safe_account_transfer_high() {
 
     let o = bin().args(["check-message", "今晚一起吃饭吗？"]).output().unwrap();
     assert!(stdout(&o).contains("风险：低"), "{}", stdout(&o));
+}
+
+#[test]
+fn classify_adds_the_check_message_risk_to_each_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let scam = "【公安局】你的银行卡涉嫌洗钱，请立即转账到安全账户配合调查，否则冻结全部资产。";
+    let lines = [
+        serde_json::json!({"id": "a", "text": scam, "sender": "17112345678"}),
+        serde_json::json!({"id": "b", "text": "再不还钱就联系你的家人和同事"}),
+        serde_json::json!({"id": 3, "text": "今晚一起吃饭吗？"}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&input, body).unwrap();
+    let o = bin().args(["classify", input.to_str().unwrap()]).output().unwrap();
+    assert_status(&o, 0);
+    let out = json_lines(&o);
+    assert_eq!(out.len(), 3);
+    // The contract fields stay.
+    for v in &out {
+        for k in ["id", "is_collection", "practices", "findings", "risk"] {
+            assert!(v.get(k).is_some(), "{k} missing in {v}");
+        }
+    }
+    assert_eq!(out[0]["risk"]["level"], "high");
+    assert_eq!(out[0]["risk"]["level_zh"], "高");
+    assert!(
+        out[0]["risk"]["reasons"].as_array().unwrap().iter().any(|r| r["code"] == "sender:virtual")
+    );
+    assert!(!out[0]["risk"]["advice"].as_array().unwrap().is_empty());
+    // One rule for two practices is one reason.
+    let codes: Vec<&str> = out[1]["risk"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    let mut dedup = codes.clone();
+    dedup.dedup();
+    assert_eq!(codes, dedup);
+    assert_eq!(out[2]["id"], 3);
+    assert_eq!(out[2]["risk"]["level"], "low");
+    assert_eq!(out[2]["is_collection"], false);
 }
