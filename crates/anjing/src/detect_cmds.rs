@@ -46,7 +46,7 @@ fn parse_time(v: &serde_json::Value) -> Option<jiff::Timestamp> {
 
 /// The dates whose law applies: the event's date; for an undated event, every version that
 /// may apply up to today (as the plan does), never today's law alone.
-fn law_dates(ts: Option<jiff::Timestamp>) -> (jiff::civil::Date, jiff::civil::Date) {
+pub(crate) fn law_dates(ts: Option<jiff::Timestamp>) -> (jiff::civil::Date, jiff::civil::Date) {
     match ts {
         Some(t) => {
             let d = anjing_model::time::shanghai_date(t);

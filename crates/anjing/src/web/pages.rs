@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
+use anjing_law::{Applies, CaseScope};
 use anjing_model::Practice;
 use anjing_vault::Case;
 use anjing_vault::review::Decision;
@@ -677,10 +678,11 @@ pub async fn timeline(
                 }
             }
         }
+        let scope = anjing_law::CaseScope::from_facts(&case.facts()?);
         let cards = got
             .records
             .iter()
-            .map(|r| card(r, by_record.get(&r.id).map(Vec::as_slice).unwrap_or(&[])))
+            .map(|r| card(r, by_record.get(&r.id).map(Vec::as_slice).unwrap_or(&[]), &scope))
             .collect::<Vec<_>>();
         Ok((cards, got.total, case.contributor_names()?))
     })
@@ -719,7 +721,25 @@ pub async fn timeline(
     }))
 }
 
-fn card(r: &anjing_vault::RecordView, fs: &[&anjing_vault::FindingView]) -> RecordCard {
+/// The built-in law data, loaded once (the timeline is served per request).
+fn law() -> Option<&'static anjing_law::Library> {
+    static LAW: std::sync::OnceLock<Option<anjing_law::Library>> = std::sync::OnceLock::new();
+    LAW.get_or_init(|| anjing_law::Library::builtin().ok()).as_ref()
+}
+
+/// Whether a basis stored with a finding still applies to the case as it is now (its lender
+/// type and stated facts may have been filled in after the analysis).
+fn still_applies(practice: Practice, basis: &serde_json::Value, scope: &CaseScope) -> bool {
+    law().is_none_or(|l| {
+        l.applies_to(practice, basis["id"].as_str().unwrap_or(""), scope) == Applies::Yes
+    })
+}
+
+fn card(
+    r: &anjing_vault::RecordView,
+    fs: &[&anjing_vault::FindingView],
+    scope: &CaseScope,
+) -> RecordCard {
     let spans: Vec<(usize, usize, Practice)> = fs
         .iter()
         .filter(|f| f.record_id == Some(r.id))
@@ -755,6 +775,7 @@ fn card(r: &anjing_vault::RecordView, fs: &[&anjing_vault::FindingView]) -> Reco
                     .as_array()
                     .map(|a| {
                         a.iter()
+                            .filter(|b| still_applies(f.practice, b, scope))
                             .map(|b| {
                                 format!(
                                     "{}（{}）",
