@@ -76,15 +76,18 @@ pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
         let sender = msg.sender.as_deref();
         let c = detector.classify(&Message { text: &msg.text, sender, time: ts });
         let r = check::assess(c, &msg.text, sender);
-        // The date whose law applies: the event's date, or today when it is unknown.
-        let date = anjing_model::time::shanghai_date(ts.unwrap_or_else(jiff::Timestamp::now));
+        // The dates whose law applies: the event's date; undated, every version that may apply.
+        let (from, to) = crate::detect_cmds::law_dates(ts);
         let c = &r.classification;
         let findings: Vec<serde_json::Value> = c
             .findings
             .iter()
             .map(|f| {
-                let ids: Vec<String> =
-                    law.bases_for(f.practice, date).into_iter().map(|b| b.article_id).collect();
+                let ids: Vec<String> = law
+                    .bases_for_range(f.practice, from, to)
+                    .into_iter()
+                    .map(|b| b.article_id)
+                    .collect();
                 serde_json::json!({
                     "practice": f.practice,
                     "rule": f.rule,

@@ -1,6 +1,5 @@
 //! `anjing classify` (the JSON Lines contract of design.md §4) and `anjing analyze`.
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use anjing_detect::{Detector, Message};
@@ -9,7 +8,6 @@ use anjing_model::{Direction, Practice};
 use anjing_vault::Case;
 use anjing_vault::query::{NewClassification, NewFinding};
 use anyhow::{Context, Result};
-use serde::Deserialize;
 
 use crate::exit::Status;
 
@@ -20,28 +18,6 @@ pub fn load_detector(rules: Option<&Path>) -> Result<Detector> {
         }
         None => Detector::builtin().context("内置规则有误")?,
     })
-}
-
-/// One input line of `anjing classify`.
-#[derive(Debug, Deserialize)]
-struct ClassifyInput {
-    id: serde_json::Value,
-    text: String,
-    #[serde(default)]
-    sender: Option<String>,
-    /// RFC 3339, or Unix milliseconds as a number.
-    #[serde(default)]
-    time: Option<serde_json::Value>,
-}
-
-fn parse_time(v: &serde_json::Value) -> Option<jiff::Timestamp> {
-    match v {
-        serde_json::Value::String(s) => s.parse::<jiff::Timestamp>().ok().or_else(|| {
-            anjing_model::time::from_raw(s, anjing_model::time::TimeUnit::ShanghaiText)
-        }),
-        serde_json::Value::Number(n) => n.as_i64().and_then(anjing_model::time::from_unix_ms),
-        _ => None,
-    }
 }
 
 /// The dates whose law applies: the event's date; for an undated event, every version that
@@ -59,80 +35,6 @@ pub(crate) fn law_dates(ts: Option<jiff::Timestamp>) -> (jiff::civil::Date, jiff
 /// Said with every basis of an undated finding.
 const UNDATED_ZH: &str =
     "（记录没有可读的日期：这里列出可能适用的各个版本，适用哪个版本以事情发生的实际日期为准）";
-
-pub fn classify(input: Option<&Path>, rules: Option<&Path>) -> Result<Status> {
-    let detector = load_detector(rules)?;
-    let law = Library::builtin().context("内置法条数据有误")?;
-    let (reader, name): (Box<dyn BufRead>, String) = match input {
-        None => (Box::new(std::io::stdin().lock()), "<标准输入>".into()),
-        Some(p) if p == Path::new("-") => (Box::new(std::io::stdin().lock()), "<标准输入>".into()),
-        Some(p) => (
-            Box::new(BufReader::new(
-                std::fs::File::open(p)
-                    .with_context(|| format!("无法打开输入文件 {}", p.display()))?,
-            )),
-            p.display().to_string(),
-        ),
-    };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut status = Status::Ok;
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.with_context(|| format!("读取 {name} 第 {} 行失败", i + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let msg: ClassifyInput = match serde_json::from_str(&line) {
-            Ok(m) => m,
-            Err(e) => {
-                status = Status::Damaged;
-                eprintln!("{name} 第 {} 行不是有效的输入（需要 {{\"id\", \"text\"}}）：{e}", i + 1);
-                let err = serde_json::json!({
-                    "id": null, "line": i + 1,
-                    "error": format!("第 {} 行无法解析 (line {} is not valid input): {e}", i + 1, i + 1),
-                });
-                serde_json::to_writer(&mut out, &err)?;
-                writeln!(out)?;
-                continue;
-            }
-        };
-        let ts = msg.time.as_ref().and_then(parse_time);
-        let c = detector.classify(&Message {
-            text: &msg.text,
-            sender: msg.sender.as_deref(),
-            time: ts,
-        });
-        let (from, to) = law_dates(ts);
-        let findings: Vec<serde_json::Value> = c
-            .findings
-            .iter()
-            .map(|f| {
-                let ids: Vec<String> = law
-                    .bases_for_range(f.practice, from, to)
-                    .into_iter()
-                    .map(|b| b.article_id)
-                    .collect();
-                serde_json::json!({
-                    "practice": f.practice,
-                    "rule": f.rule,
-                    "spans": f.spans,
-                    "explanation": f.explanation,
-                    "severity": f.severity,
-                    "legal_bases": ids,
-                })
-            })
-            .collect();
-        let out_line = serde_json::json!({
-            "id": msg.id,
-            "is_collection": c.is_collection,
-            "practices": c.practices,
-            "findings": findings,
-        });
-        serde_json::to_writer(&mut out, &out_line)?;
-        writeln!(out)?;
-    }
-    out.flush()?;
-    Ok(status)
-}
 
 /// Legal bases of a practice over its dates, as stored with a finding: only those that apply
 /// to this case (lender type, illegal debt, forged documents: `Library::applies`), and for an
