@@ -311,16 +311,79 @@ impl<'t> VaultSink<'t> {
     }
 }
 
-impl RecordSink for VaultSink<'_> {
-    fn record(&mut self, r: RawRecord) -> Result<(), SinkError> {
-        self.read += 1;
-        *self.by_kind.entry(r.kind.code().to_string()).or_default() += 1;
+/// A record made ready for the database off the database thread: the number normalised, the
+/// event's key computed and the original fields serialised (see [`crate::members`]: the
+/// importer and this run on one thread, the inserts on another).
+pub(crate) struct Prepared {
+    key: [u8; 16],
+    kind: &'static str,
+    direction: &'static str,
+    counterparty: String,
+    number: String,
+    number_class: &'static str,
+    time_ms: Option<i64>,
+    time_raw: String,
+    time_unit: &'static str,
+    text: Option<String>,
+    duration_s: Option<i64>,
+    call_result: Option<&'static str>,
+    locator: String,
+    line: i64,
+    col: i64,
+    offset: i64,
+    original: String,
+}
+
+impl Prepared {
+    pub(crate) fn new(
+        contributor_id: i64,
+        artifact: &str,
+        r: RawRecord,
+    ) -> Result<Self, SinkError> {
         let num = anjing_model::phone::parse(&r.counterparty);
-        let key = crate::members::media_key(
-            dedup_key(self.contributor_id, &r, &num.normalized),
-            &r,
-            self.artifact,
-        );
+        let key =
+            crate::members::media_key(dedup_key(contributor_id, &r, &num.normalized), &r, artifact);
+        let original = serde_json::to_string(&r.original).map_err(|e| SinkError(e.to_string()))?;
+        Ok(Prepared {
+            key,
+            kind: r.kind.code(),
+            direction: r.direction.code(),
+            counterparty: r.counterparty,
+            number: num.normalized,
+            number_class: num.class.code(),
+            time_ms: r.time.map(|t| t.as_millisecond()),
+            time_raw: r.time_raw,
+            time_unit: r.time_unit.code(),
+            text: r.text,
+            duration_s: r.duration_s,
+            call_result: r.call_result.map(|c| c.code()),
+            locator: r.locator.path,
+            line: r.locator.line as i64,
+            col: r.locator.column as i64,
+            offset: r.locator.offset as i64,
+            original,
+        })
+    }
+}
+
+impl VaultSink<'_> {
+    pub(crate) fn contributor_id(&self) -> i64 {
+        self.contributor_id
+    }
+
+    pub(crate) fn artifact(&self) -> &str {
+        self.artifact
+    }
+
+    /// Inserts a prepared record, or links it to the event already in the case.
+    pub(crate) fn insert(&mut self, p: Prepared) -> Result<(), SinkError> {
+        self.read += 1;
+        match self.by_kind.get_mut(p.kind) {
+            Some(n) => *n += 1,
+            None => {
+                self.by_kind.insert(p.kind.to_string(), 1);
+            }
+        }
         let db = |e: rusqlite::Error| SinkError(e.to_string());
         let inserted: Option<i64> = self
             .tx
@@ -333,18 +396,18 @@ impl RecordSink for VaultSink<'_> {
             .map_err(db)?
             .query_row(
                 params![
-                    key,
-                    r.kind.code(),
-                    r.direction.code(),
-                    r.counterparty,
-                    num.normalized,
-                    num.class.code(),
-                    r.time.map(|t| t.as_millisecond()),
-                    r.time_raw,
-                    r.time_unit.code(),
-                    r.text,
-                    r.duration_s,
-                    r.call_result.map(|c| c.code()),
+                    p.key,
+                    p.kind,
+                    p.direction,
+                    p.counterparty,
+                    p.number,
+                    p.number_class,
+                    p.time_ms,
+                    p.time_raw,
+                    p.time_unit,
+                    p.text,
+                    p.duration_s,
+                    p.call_result,
                     self.contributor_id,
                 ],
                 |row| row.get(0),
@@ -362,7 +425,7 @@ impl RecordSink for VaultSink<'_> {
                     .tx
                     .prepare_cached("SELECT id FROM records WHERE dedup_key = ?1")
                     .map_err(db)?
-                    .query_row([&key], |row| row.get(0))
+                    .query_row([&p.key], |row| row.get(0))
                     .map_err(db)?;
                 // The record gains a source: its leaf in the records tree changes.
                 self.tx
@@ -373,24 +436,22 @@ impl RecordSink for VaultSink<'_> {
                 id
             }
         };
-        let original = serde_json::to_string(&r.original).map_err(|e| SinkError(e.to_string()))?;
         self.tx
             .prepare_cached(
                 "INSERT INTO record_sources (record_id, artifact, locator, line, col, offset, original)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db)?
-            .execute(params![
-                id,
-                self.artifact,
-                r.locator.path,
-                r.locator.line as i64,
-                r.locator.column as i64,
-                r.locator.offset as i64,
-                original
-            ])
+            .execute(params![id, self.artifact, p.locator, p.line, p.col, p.offset, p.original])
             .map_err(db)?;
         Ok(())
+    }
+}
+
+impl RecordSink for VaultSink<'_> {
+    fn record(&mut self, r: RawRecord) -> Result<(), SinkError> {
+        let p = Prepared::new(self.contributor_id, self.artifact, r)?;
+        self.insert(p)
     }
 
     fn problem(&mut self, p: Problem) -> Result<(), SinkError> {

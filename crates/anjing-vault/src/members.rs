@@ -14,13 +14,16 @@
 use std::cell::RefCell;
 use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use anjing_import::container::{self, Limits};
 use anjing_import::{Format, Hints, ImportError, ImportStats, Problem, RawRecord, Severity};
 use anjing_model::RecordKind;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::ingest::{IMPORTER_VERSION, ImportReport, VaultSink};
+use crate::ingest::{IMPORTER_VERSION, ImportReport, Prepared, VaultSink};
 use crate::{BlobStore, VaultError, log, open_buffered};
 
 /// Progress of the current file: `(bytes read, total bytes)`.
@@ -53,48 +56,157 @@ pub(crate) fn import_error(path: &Path, e: ImportError) -> VaultError {
 }
 
 /// Counts the bytes the importer reads from the stored copy.
-struct Counting<'p, 'a, R> {
+/// A reader that publishes how far it has read, for the progress bar on the other thread.
+struct Position<R> {
     inner: R,
     pos: u64,
-    total: u64,
-    last: u64,
-    progress: &'p mut Progress<'a>,
+    shared: Arc<AtomicU64>,
 }
 
-impl<R> Counting<'_, '_, R> {
-    fn report(&mut self) {
-        if self.pos.abs_diff(self.last) >= 256 * 1024 || self.pos == self.total {
-            self.last = self.pos;
-            (self.progress)(self.pos.min(self.total), self.total);
-        }
+impl<R> Position<R> {
+    fn advance(&mut self, n: u64) {
+        self.pos += n;
+        self.shared.store(self.pos, Ordering::Relaxed);
     }
 }
 
-impl<R: Read> Read for Counting<'_, '_, R> {
+impl<R: Read> Read for Position<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.pos += n as u64;
-        self.report();
+        self.advance(n as u64);
         Ok(n)
     }
 }
 
-impl<R: BufRead> BufRead for Counting<'_, '_, R> {
+impl<R: BufRead> BufRead for Position<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         self.inner.fill_buf()
     }
     fn consume(&mut self, amt: usize) {
         self.inner.consume(amt);
-        self.pos += amt as u64;
-        self.report();
+        self.advance(amt as u64);
     }
 }
 
-impl<R: Seek> Seek for Counting<'_, '_, R> {
+impl<R: Seek> Seek for Position<R> {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
         self.pos = self.inner.seek(to)?;
+        self.shared.store(self.pos, Ordering::Relaxed);
         Ok(self.pos)
     }
+}
+
+/// Records (and problems) handed from the importer thread to the database thread at a time.
+const BATCH: usize = 512;
+
+enum Item {
+    Record(Prepared),
+    Problem(Problem),
+}
+
+/// The importer thread's sink: prepares each record (number, key, original JSON) and sends
+/// batches to the database thread.
+struct ChannelSink {
+    contributor_id: i64,
+    artifact: String,
+    buf: Vec<Item>,
+    tx: SyncSender<Vec<Item>>,
+}
+
+impl ChannelSink {
+    fn push(&mut self, item: Item) -> Result<(), anjing_import::SinkError> {
+        self.buf.push(item);
+        if self.buf.len() >= BATCH { self.flush() } else { Ok(()) }
+    }
+
+    fn flush(&mut self) -> Result<(), anjing_import::SinkError> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(BATCH));
+        self.tx.send(batch).map_err(|_| {
+            anjing_import::SinkError("数据库写入已停止 (the database side stopped)".into())
+        })
+    }
+}
+
+impl anjing_import::RecordSink for ChannelSink {
+    fn record(&mut self, r: RawRecord) -> Result<(), anjing_import::SinkError> {
+        let p = Prepared::new(self.contributor_id, &self.artifact, r)?;
+        self.push(Item::Record(p))
+    }
+    fn problem(&mut self, p: Problem) -> Result<(), anjing_import::SinkError> {
+        self.push(Item::Problem(p))
+    }
+}
+
+/// Runs `work` (an importer over the stored copy) on a thread of its own while this thread
+/// inserts what it delivers, in the import's transaction: parsing and SQLite each keep a core
+/// busy instead of taking turns. `work` gets the sink and the position counter its reader
+/// should publish to; `progress` is called here, as the position moves.
+fn pipelined<F>(
+    sink: &mut VaultSink<'_>,
+    mut progress: Option<&mut Progress<'_>>,
+    total: u64,
+    work: F,
+) -> Result<ImportStats, ImportError>
+where
+    F: FnOnce(
+            &mut dyn anjing_import::RecordSink,
+            Arc<AtomicU64>,
+        ) -> Result<ImportStats, ImportError>
+        + Send,
+{
+    let (tx, rx) = sync_channel::<Vec<Item>>(8);
+    let pos = Arc::new(AtomicU64::new(0));
+    let (contributor_id, artifact) = (sink.contributor_id(), sink.artifact().to_string());
+    std::thread::scope(|s| {
+        let worker_pos = Arc::clone(&pos);
+        let worker = s.spawn(move || {
+            let mut ch =
+                ChannelSink { contributor_id, artifact, buf: Vec::with_capacity(BATCH), tx };
+            let stats = work(&mut ch, worker_pos)?;
+            ch.flush()?;
+            Ok(stats)
+        });
+        let mut failed = None;
+        let mut shown = 0u64;
+        'batches: for batch in rx.iter() {
+            for item in batch {
+                let done = match item {
+                    Item::Record(p) => sink.insert(p),
+                    Item::Problem(p) => anjing_import::RecordSink::problem(sink, p),
+                };
+                if let Err(e) = done {
+                    failed = Some(e);
+                    break 'batches;
+                }
+            }
+            if let Some(p) = progress.as_mut() {
+                let now = pos.load(Ordering::Relaxed).min(total);
+                if now.abs_diff(shown) >= 256 * 1024 {
+                    shown = now;
+                    p(now, total);
+                }
+            }
+        }
+        // Dropping the receiver makes the importer's next send fail: it stops.
+        drop(rx);
+        let result = worker.join().unwrap_or_else(|_| {
+            Err(ImportError::Sink(anjing_import::SinkError(
+                "导入线程意外终止 (the importer thread panicked)".into(),
+            )))
+        });
+        if let Some(e) = failed {
+            return Err(ImportError::Sink(e));
+        }
+        if let Some(p) = progress.as_mut()
+            && result.is_ok()
+        {
+            p(total, total);
+        }
+        result
+    })
 }
 
 /// Runs the right importer over a stored blob. Formats this module knows
@@ -125,25 +237,28 @@ pub(crate) fn run(
         }
         Format::Csv | Format::Xlsx | Format::Image | Format::Audio | Format::Note => {
             let reader = open_buffered(blob_path)?;
-            match opts.progress.as_mut() {
-                Some(p) => {
-                    let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
-                    let counting =
-                        Counting { inner: reader, pos: 0, total, last: 0, progress: &mut **p };
-                    anjing_import::import_with(format, counting, &hints, sink).map_err(err)
-                }
-                None => anjing_import::import_with(format, reader, &hints, sink).map_err(err),
-            }
-        }
-        // Streaming exports (SBR XML, sms-ie) read through the counter when a bar is shown.
-        other if !other.needs_path() && opts.progress.is_some() => {
-            let p = opts.progress.as_mut().expect("checked above");
             let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
-            let reader = open_buffered(blob_path)?;
-            let counting = Counting { inner: reader, pos: 0, total, last: 0, progress: &mut **p };
-            anjing_import::import(other, counting, sink).map_err(err)
+            let hints = &hints;
+            pipelined(sink, opts.progress.as_deref_mut(), total, move |sink, shared| {
+                let reader = Position { inner: reader, pos: 0, shared };
+                anjing_import::import_with(format, reader, hints, sink)
+            })
+            .map_err(err)
         }
-        other => anjing_import::import_path(other, blob_path, sink).map_err(err),
+        // Streaming exports (SBR XML, sms-ie) publish how far they have read.
+        other if !other.needs_path() => {
+            let reader = open_buffered(blob_path)?;
+            let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
+            pipelined(sink, opts.progress.as_deref_mut(), total, move |sink, shared| {
+                anjing_import::import(other, Position { inner: reader, pos: 0, shared }, sink)
+            })
+            .map_err(err)
+        }
+        // Databases are read by path (SQLite opens the stored copy itself).
+        other => pipelined(sink, None, 0, move |sink, _| {
+            anjing_import::import_path(other, blob_path, sink)
+        })
+        .map_err(err),
     }
 }
 
