@@ -73,9 +73,8 @@ impl Normalized {
         // Step 5: evasions, twice so that replacements can chain (曝tong讯录 → 曝通讯录 → 爆通讯录).
         // A replacement can leave a separator between two Han characters (你的 jia ren →
         // 你的 家人): step 4 runs again then.
-        let (once, a) = replace_evasions(kept);
-        let (twice, b) = replace_evasions(once);
-        let out = if a || b { drop_han_separators(twice) } else { twice };
+        let (once, replaced) = replace_evasions(kept);
+        let out = if replaced { drop_han_separators(replace_evasions(once).0) } else { once };
 
         let mut text = String::with_capacity(out.len() * 3);
         let mut origin = Vec::with_capacity(out.len());
@@ -162,6 +161,13 @@ fn joinable(a: char, b: char) -> bool {
 /// was replaced.
 fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize)>, bool) {
     // The matching view: indices into `kept`, skipping joinable separator runs.
+    let (ac, replacements) = evasion_automaton();
+    if !kept.iter().any(|k| is_separator(k.0)) {
+        let plain: String = kept.iter().map(|k| k.0).collect();
+        if !ac.is_match(&plain) {
+            return (kept, false);
+        }
+    }
     let mut view: Vec<usize> = Vec::with_capacity(kept.len());
     let mut i = 0;
     while i < kept.len() {
@@ -181,7 +187,6 @@ fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize
         }
     }
     let plain: String = view.iter().map(|&v| kept[v].0).collect();
-    let (ac, replacements) = evasion_automaton();
     if !ac.is_match(&plain) {
         return (kept, false);
     }

@@ -555,7 +555,8 @@ pub fn compile(files: &[(String, String)]) -> Result<Pack, RuleError> {
             let s = s.get_ref();
             let ctx = Ctx { file: name, line, id: &s.id };
             check_dup(&s.id, name, line)?;
-            let matcher = b.matcher(&s.matcher, &ctx, true)?;
+            // A signal needs a trigger, unless it is about the sender alone.
+            let matcher = b.matcher(&s.matcher, &ctx, s.matcher.sender.is_empty())?;
             let mut suppress = Vec::new();
             let mut suppress_all = false;
             for p in &s.suppress {
