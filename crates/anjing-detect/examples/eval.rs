@@ -23,6 +23,10 @@
 //! | `tests/data/published.jsonl`, `uncertain != true`, first run | 13 | 0.700 | 0.769 | 10/13 |
 //! | `tests/data/published.jsonl`, after generic rule changes | 57 | 0.982 | 0.895 | 50/57 |
 //! | `tests/data/published.jsonl`, `uncertain != true`, after | 13 | 1.000 | 1.000 | 13/13 |
+//! | `tests/data/synthetic-holdout.jsonl` after the adversarial fixes (syn2-0008 relabelled) | 25 | 1.000 | 1.000 | 25/25 |
+//! | `tests/data/adversarial.jsonl` audit part (adv-0001..0083), **before the fixes** | 83 | 0.302 | 0.602 | 16/83 |
+//! | `tests/data/adversarial.jsonl` second batch (adv-0084..0113), **first run** | 30 | 0.892 | 0.900 | 23/30 |
+//! | `tests/data/adversarial.jsonl`, after generic fixes | 116 | 1.000 | 1.000 | 116/116 |
 //!
 //! The dev, synthetic and synthetic-holdout figures did not move with the published-set
 //! changes (dev 0.942 / 0.990 before and after). On the published set the first run is the
@@ -43,6 +47,7 @@
 //! cargo run -p anjing-detect --example eval
 //! cargo run -p anjing-detect --example eval -- crates/anjing-detect/tests/data/synthetic-holdout.jsonl --verbose
 //! cargo run -p anjing-detect --example eval -- crates/anjing-detect/tests/data/published.jsonl --verbose
+//! cargo run -p anjing-detect --example eval -- crates/anjing-detect/tests/data/adversarial.jsonl --verbose
 //! ```
 
 use anjing_detect::{Detector, eval};

@@ -45,7 +45,8 @@ fn dev_set_floors() {
 
 #[test]
 fn synthetic_floors() {
-    // Reached: 1.000 / 1.000 (tuned on) and 0.958 / 1.000 (holdout; 0.630 / 0.840 before tuning).
+    // Reached: 1.000 / 1.000 (tuned on) and 0.958 / 1.000 (holdout; 0.630 / 0.840 before tuning;
+    // 1.000 / 1.000 after the adversarial fixes, with syn2-0008 relabelled).
     floor(&data("synthetic.jsonl"), false, 0.95, 0.96);
     floor(&data("synthetic-holdout.jsonl"), false, 0.90, 0.96);
 }
@@ -68,6 +69,6 @@ fn adversarial_floors() {
     // 2-3 variants of each, and a second batch scored before any rule change for it.
     // First run of the audit part (adv-0001..0083), before the fixes: 0.302 / 0.602.
     // First run of the second batch (adv-0084..0113), after them: 0.892 / 0.900.
-    // Reached: 1.000 / 1.000 on all 113.
+    // Reached: 1.000 / 1.000 on all 116 (three hard negatives found by probing the new rules).
     floor(&data("adversarial.jsonl"), false, 0.95, 0.97);
 }
