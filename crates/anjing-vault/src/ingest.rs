@@ -119,6 +119,11 @@ pub(crate) fn import_file_with(
         members: Vec::new(),
     };
 
+    // The records-tree salts of new records come from the case key (none yet: the
+    // checkpoint makes the key and hashes the leaves).
+    let salt_key =
+        case.read_signing_key().ok().flatten().map(|key| crate::records_tree::salt_key(&key));
+
     // 3. One transaction for everything derived from the file.
     let tx = case.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let known: Option<String> = tx
@@ -165,6 +170,9 @@ pub(crate) fn import_file_with(
         problem_count: 0,
         damaged_problems: 0,
         by_kind: Default::default(),
+        leaves: salt_key.map(|salt_key| {
+            crate::records_tree::LeafWorker::new(salt_key, &stored.sha256, contributor, relation)
+        }),
     };
     let who = crate::members::Who { id: contributor_id, name: contributor, relation };
     let stats = crate::members::run(
@@ -179,6 +187,9 @@ pub(crate) fn import_file_with(
         &mut sink,
         &mut report.members,
     )?;
+    if let Some(leaves) = sink.leaves.take() {
+        leaves.finish(&tx)?;
+    }
     let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } =
         sink;
     report.by_kind = by_kind;
@@ -237,6 +248,9 @@ pub(crate) struct VaultSink<'t> {
     problem_count: u64,
     damaged_problems: u64,
     by_kind: std::collections::BTreeMap<String, u64>,
+    /// Hashes the records-tree leaves of new records while the import runs (top-level
+    /// imports of a case with a key; otherwise the next checkpoint computes them).
+    leaves: Option<crate::records_tree::LeafWorker>,
 }
 
 /// How many problems an [`ImportReport`] carries in memory; the rest are only in the case.
@@ -281,6 +295,7 @@ impl<'t> VaultSink<'t> {
             problem_count: 0,
             damaged_problems: 0,
             by_kind: Default::default(),
+            leaves: None,
         }
     }
 
@@ -316,22 +331,22 @@ impl<'t> VaultSink<'t> {
 /// importer and this run on one thread, the inserts on another).
 pub(crate) struct Prepared {
     key: [u8; 16],
-    kind: &'static str,
-    direction: &'static str,
-    counterparty: String,
-    number: String,
-    number_class: &'static str,
-    time_ms: Option<i64>,
-    time_raw: String,
-    time_unit: &'static str,
-    text: Option<String>,
-    duration_s: Option<i64>,
-    call_result: Option<&'static str>,
-    locator: String,
-    line: i64,
-    col: i64,
-    offset: i64,
-    original: String,
+    pub(crate) kind: &'static str,
+    pub(crate) direction: &'static str,
+    pub(crate) counterparty: String,
+    pub(crate) number: String,
+    pub(crate) number_class: &'static str,
+    pub(crate) time_ms: Option<i64>,
+    pub(crate) time_raw: String,
+    pub(crate) time_unit: &'static str,
+    pub(crate) text: Option<String>,
+    pub(crate) duration_s: Option<i64>,
+    pub(crate) call_result: Option<&'static str>,
+    pub(crate) locator: String,
+    pub(crate) line: i64,
+    pub(crate) col: i64,
+    pub(crate) offset: i64,
+    pub(crate) original: String,
 }
 
 impl Prepared {
@@ -433,6 +448,9 @@ impl VaultSink<'_> {
                     .map_err(db)?
                     .execute([id])
                     .map_err(db)?;
+                if let Some(leaves) = self.leaves.as_mut() {
+                    leaves.merged(id);
+                }
                 id
             }
         };
@@ -444,6 +462,11 @@ impl VaultSink<'_> {
             .map_err(db)?
             .execute(params![id, self.artifact, p.locator, p.line, p.col, p.offset, p.original])
             .map_err(db)?;
+        if inserted.is_some()
+            && let Some(leaves) = self.leaves.as_mut()
+        {
+            leaves.submit(self.tx, id, p).map_err(|e| SinkError(e.to_string()))?;
+        }
         Ok(())
     }
 }

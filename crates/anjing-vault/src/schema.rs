@@ -226,6 +226,9 @@ CREATE TABLE record_leaves (
     record_id INTEGER PRIMARY KEY,
     leaf      BLOB NOT NULL
 );
+-- The record commitment version the cached leaves are for (records_tree::RECORD_JSON_VERSION).
+INSERT INTO meta (key, value) VALUES ('record_leaves_version', '2')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 "#,
 ];
 

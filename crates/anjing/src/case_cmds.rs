@@ -27,6 +27,9 @@ pub fn import(
     let mut case = Case::open(dir)?;
     let mut status = Status::Ok;
     let mut reports = Vec::new();
+    // ANJING_TIMINGS=1 prints how long each step took (scripts/bench-import.sh).
+    let timings = std::env::var_os("ANJING_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     for file in files {
         let mut opts = flags.options(file, json)?;
         match case.import_file_with(file, from, relation, &mut opts) {
@@ -55,7 +58,15 @@ pub fn import(
             }
         }
     }
+    let imported = started.elapsed();
     crate::export::checkpoint_after(&mut case, "导入")?;
+    if timings {
+        eprintln!(
+            "timings: import {:.3} s, records tree and checkpoint {:.3} s",
+            imported.as_secs_f64(),
+            (started.elapsed() - imported).as_secs_f64()
+        );
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
