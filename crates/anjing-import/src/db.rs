@@ -55,7 +55,37 @@ pub fn open_immutable(path: &Path) -> Result<Connection, rusqlite::Error> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")?;
+    check_column_names(&conn)?;
     Ok(conn)
+}
+
+/// Refuses a schema with a column name that is not UTF-8 (a damaged or crafted
+/// file: SQLite does not check): rusqlite's `Statement::column_names` panics on
+/// one, and the importers name the columns of every `SELECT *`. Like a table
+/// name that is not UTF-8 (see [`tables`]), it makes the file unreadable.
+fn check_column_names(conn: &Connection) -> Result<(), rusqlite::Error> {
+    let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")?;
+    let owners: Vec<String> = st
+        .query_map([], |r| Ok(r.get_ref(0)?.as_str().ok().map(str::to_owned)))?
+        .filter_map(|n| n.transpose())
+        .collect::<Result<_, _>>()?;
+    let mut cols = conn.prepare("SELECT name FROM pragma_table_xinfo(?1)")?;
+    for owner in owners {
+        // A view that cannot be resolved is the importer's to report, not ours.
+        let Ok(mut rows) = cols.query([&owner]) else { continue };
+        while let Ok(Some(row)) = rows.next() {
+            let name = row.get_ref(0)?;
+            if let ValueRef::Text(b) | ValueRef::Blob(b) = name
+                && std::str::from_utf8(b).is_err()
+            {
+                return Err(rusqlite::Error::InvalidColumnName(format!(
+                    "{owner}.{} (column name is not UTF-8)",
+                    String::from_utf8_lossy(b)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Percent-encodes a path for a `file:` URI (everything but unreserved characters and `/`).

@@ -536,3 +536,26 @@ fn typedstream_decoder_round_trips_built_blobs() {
         assert_eq!(typedstream::decode(&typedstream::encode_for_tests(t)).unwrap().text, t);
     }
 }
+
+/// Found by `cargo fuzz run android` / `ios`: a schema whose column name is not
+/// UTF-8 made rusqlite's `column_names` panic. Each importer (and `refine`) now
+/// refuses the file with a clear error naming the column.
+#[test]
+fn column_name_not_utf8_is_a_clear_error_not_a_panic() {
+    for name in ["fuzz-android-column-not-utf8.db", "fuzz-ios-column-not-utf8.db"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        std::fs::copy(fixture(name), &path).unwrap();
+        let err = detect(&path).unwrap_err();
+        assert!(matches!(err, ImportError::NotAnExport { .. }), "{name}: {err}");
+        assert!(err.to_string().contains("not UTF-8"), "{name}: {err}");
+        for format in
+            [Format::AndroidMmsSms, Format::AndroidCallLog, Format::IosSms, Format::IosCallHistory]
+        {
+            let mut sink = Collect::default();
+            let err = import_path(format, &path, &mut sink).unwrap_err();
+            assert!(err.to_string().contains("not UTF-8"), "{name} as {format:?}: {err}");
+            assert!(sink.records.is_empty(), "{name} as {format:?}");
+        }
+    }
+}
