@@ -1,26 +1,47 @@
 #!/usr/bin/env bash
-# Benchmark of a whole `anjing import` (parse + store in the case database),
-# not a timed test. Usage: scripts/bench-import.sh [SIZE_MB] [WORKDIR]
-# Generates a synthetic SMS Backup & Restore file of SIZE_MB (default 200) with
-# scripts/gen-big-sbr.py, imports it into a fresh case with the release build,
-# and prints MB/s and peak memory (maximum resident set size from GNU time).
+# Benchmark of a whole `anjing import` (parse + store in the case database + hash the original +
+# log + records-tree leaves + checkpoint), not a timed test, against a short Python reference
+# importer of the same file (scripts/ref_import.py: streaming parse + sqlite3, one transaction).
+#
+#   scripts/bench-import.sh [SIZE] [WORKDIR]            SMS Backup & Restore XML of SIZE MB (default 200)
+#   KIND=mmssms scripts/bench-import.sh [ROWS] [WORKDIR] Android mmssms.db with ROWS sms rows (default 1000000)
+#
+# Generates the input with scripts/gen-big-sbr.py / gen-big-mmssms.py (seeded), imports it into a
+# fresh case with the release build, and prints MB/s, records/s, peak memory (maximum resident set
+# size from GNU time), the import/checkpoint split (ANJING_TIMINGS) and the ratio to Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=${1:-200}
+kind=${KIND:-sbr}
 work=${2:-$(mktemp -d)}
 mkdir -p "$work"
-file="$work/big-$size.xml"
-[ -f "$file" ] || python3 scripts/gen-big-sbr.py "$size" "$file"
+case "$kind" in
+  sbr)
+    size=${1:-200}
+    file="$work/big-$size.xml"
+    [ -f "$file" ] || python3 scripts/gen-big-sbr.py "$size" "$file" ;;
+  mmssms)
+    rows=${1:-1000000}
+    file="$work/mmssms-$rows.db"
+    [ -f "$file" ] || python3 scripts/gen-big-mmssms.py "$rows" "$file" ;;
+  *) echo "KIND must be sbr or mmssms" >&2; exit 2 ;;
+esac
 cargo build --release -q -p anjing
 bin=target/release/anjing
-rm -rf "$work/case"
+rm -rf "$work/case" "$work/ref.db"
 "$bin" init "$work/case" >/dev/null
 bytes=$(stat -c %s "$file")
-/usr/bin/time -f '%e %M' -o "$work/time.txt" "$bin" -C "$work/case" import "$file" >/dev/null || true
+ANJING_TIMINGS=1 /usr/bin/time -f '%e %M' -o "$work/time.txt" "$bin" -C "$work/case" import "$file" \
+  >/dev/null 2>"$work/timings.txt" || true
 read -r secs kb < "$work/time.txt"
 records=$("$bin" -C "$work/case" records --json | wc -l)
-python3 - "$bytes" "$secs" "$kb" "$records" <<'PY'
+/usr/bin/time -f '%e %M' -o "$work/ref-time.txt" python3 scripts/ref_import.py "$kind" "$file" "$work/ref.db" >/dev/null
+read -r ref_secs ref_kb < "$work/ref-time.txt"
+grep '^timings' "$work/timings.txt" || true
+python3 - "$bytes" "$secs" "$kb" "$records" "$ref_secs" "$ref_kb" <<'PY'
 import sys
-b, s, kb, n = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-print(f"file {b/1e6:.1f} MB, {n} records, {s:.2f} s, {b/1e6/s:.1f} MB/s, peak RSS {kb/1024:.1f} MiB")
+b, s, kb, n, rs, rkb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+print(f"file {b/1e6:.1f} MB, {n} records")
+print(f"anjing import: {s:.2f} s, {b/1e6/s:.1f} MB/s, {n/s:,.0f} records/s, peak RSS {kb/1024:.1f} MiB")
+print(f"python reference: {rs:.2f} s, {b/1e6/rs:.1f} MB/s, peak RSS {rkb/1024:.1f} MiB")
+print(f"ratio (python time / anjing time): {rs/s:.2f}x")
 PY
