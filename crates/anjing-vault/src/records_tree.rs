@@ -66,12 +66,13 @@ fn salt(salt_key: &[u8; 32], id: i64) -> String {
 /// time of a records-tree leaf went there).
 fn hex_lower(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize]);
-        out.push(DIGITS[(b & 0xf) as usize]);
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[(b >> 4) as usize];
+        pair[1] = DIGITS[(b & 0xf) as usize];
     }
-    String::from_utf8(out).expect("hex digits are ASCII")
+    // Every byte written is an ASCII hex digit: this never fails.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Feeds serialised JSON straight into a hash (no intermediate buffer).
