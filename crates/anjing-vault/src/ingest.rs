@@ -100,7 +100,33 @@ pub(crate) fn import_file_with(
     anjing_import::confirm(format, open_buffered(path)?, &opts.hints)
         .map_err(|e| crate::members::import_error(path, e))?;
     let stored = case.blobs.put(open_buffered(path)?).map_err(io_err(path))?;
-    let blob_path = case.blobs.path_of(&stored.sha256);
+    let mut blob_path = case.blobs.path_of(&stored.sha256);
+    // A phone database copied while in use keeps its newest rows in `NAME-wal` beside it:
+    // that file is evidence too. It is stored byte-exact, and the records are read from a
+    // scratch copy of the stored database with the stored WAL applied (the originals are
+    // never opened for writing).
+    let wal = match format.needs_path() {
+        true => companion_wal(path),
+        false => None,
+    };
+    let wal_stored = match &wal {
+        Some(w) => Some(case.blobs.put(open_buffered(w)?).map_err(io_err(w))?),
+        None => None,
+    };
+    let mut wal_error = None;
+    let _scratch = match &wal_stored {
+        Some(w) => match merged_copy(case.root(), &blob_path, &case.blobs.path_of(&w.sha256)) {
+            Ok((dir, merged)) => {
+                blob_path = merged;
+                Some(dir)
+            }
+            Err(e) => {
+                wal_error = Some(e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
 
     let mut report = ImportReport {
         file: file_name.clone(),
@@ -159,6 +185,33 @@ pub(crate) fn import_file_with(
         params![stored.sha256, stored.size as i64, file_name, format.code(), contributor_id, imported_at, IMPORTER_VERSION],
     )?;
 
+    if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
+        let wal_name = wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let fresh = tx.execute(
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
+             VALUES (?1, ?2, ?3, 'sqlite_wal', ?4, ?5, ?6, 'complete', 0, 0) ON CONFLICT DO NOTHING",
+            params![w.sha256, w.size as i64, wal_name, contributor_id, imported_at, IMPORTER_VERSION],
+        )?;
+        if fresh == 1 {
+            log::append(
+                &tx,
+                "import",
+                &serde_json::json!({
+                    "artifact": w.sha256,
+                    "size": w.size,
+                    "file_name": wal_name,
+                    "format": "sqlite_wal",
+                    "importer": IMPORTER_VERSION,
+                    "contributor": contributor,
+                    "relation": relation,
+                    "companion_of": stored.sha256,
+                    "records_read": 0,
+                    "status": "complete",
+                }),
+            )?;
+        }
+    }
+
     let mut sink = VaultSink {
         tx: &tx,
         artifact: &stored.sha256,
@@ -189,6 +242,36 @@ pub(crate) fn import_file_with(
     )?;
     if let Some(leaves) = sink.leaves.take() {
         leaves.finish(&tx)?;
+    }
+    if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
+        let problem = match &wal_error {
+            None => Problem {
+                severity: Severity::Warning,
+                code: "wal_applied".into(),
+                locator: None,
+                message_zh: format!(
+                    "同一文件夹里有 {}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
+                    wal_path.display(),
+                    w.size,
+                    w.sha256
+                ),
+                cause_en: "write-ahead log found beside the database: stored and applied to a scratch copy"
+                    .into(),
+            },
+            Some(e) => Problem {
+                severity: Severity::Damaged,
+                code: "wal_unreadable".into(),
+                locator: None,
+                message_zh: format!(
+                    "同一文件夹里有 {}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
+                    wal_path.display(),
+                    w.sha256
+                ),
+                cause_en: format!("cannot apply the write-ahead log: {e}"),
+            },
+        };
+        anjing_import::RecordSink::problem(&mut sink, problem)
+            .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.0 })?;
     }
     let VaultSink { read, new, merged, problems, problem_count, damaged_problems, by_kind, .. } =
         sink;
@@ -509,4 +592,35 @@ impl RecordSink for VaultSink<'_> {
         }
         Ok(())
     }
+}
+
+/// `NAME-wal` beside a database file, when it is there and not empty.
+fn companion_wal(path: &Path) -> Option<std::path::PathBuf> {
+    let mut name = path.file_name()?.to_os_string();
+    name.push("-wal");
+    let wal = path.with_file_name(name);
+    match std::fs::metadata(&wal) {
+        Ok(m) if m.is_file() && m.len() > 0 => Some(wal),
+        _ => None,
+    }
+}
+
+/// Copies the stored database and its stored WAL into a scratch folder in the case and
+/// checkpoints the WAL into the copy, so the importer (which opens databases immutable and
+/// would not see a WAL) reads every committed row. Returns the folder (removed when dropped)
+/// and the merged database.
+fn merged_copy(
+    case_root: &Path,
+    db: &Path,
+    wal: &Path,
+) -> Result<(tempfile::TempDir, std::path::PathBuf), Box<dyn std::error::Error>> {
+    let dir = tempfile::Builder::new().prefix(".wal-merge-").tempdir_in(case_root)?;
+    let copy = dir.path().join("db");
+    std::fs::copy(db, &copy)?;
+    std::fs::copy(wal, dir.path().join("db-wal"))?;
+    let conn = rusqlite::Connection::open(&copy)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(conn);
+    Ok((dir, copy))
 }

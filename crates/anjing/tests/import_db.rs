@@ -177,3 +177,73 @@ fn smsie_ndjson_imports() {
     assert_eq!(recs[1]["text"], "我们已到你家楼下");
     assert_eq!(recs[1]["sources"][0]["locator"], "line:2");
 }
+
+/// A phone database copied while the messaging app was running: the newest SMS (a collector's
+/// threat) is only in `mmssms.db-wal` beside it. It must be imported, the WAL stored as evidence
+/// of its own, and the user told; neither file next to the evidence is changed.
+#[test]
+fn the_newest_rows_in_a_wal_beside_the_database_are_imported_and_the_wal_is_kept() {
+    let phone = tempfile::tempdir().unwrap();
+    let path = phone.path().join("mmssms.db");
+    std::fs::copy(db("android-mmssms-v53.db"), &path).unwrap();
+    let work = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = work.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    work.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    work.execute(
+        "INSERT INTO sms (_id, thread_id, address, date, type, body, read, seen)
+         VALUES (9, 1, '+8613812345678', 1700009000000, 1, '今晚不还钱，明天就去你单位找你', 1, 1)",
+        [],
+    )
+    .unwrap();
+    // Copy the pair while the writer is still open (closing would fold the WAL back in).
+    let export = tempfile::tempdir().unwrap();
+    let copied = export.path().join("mmssms.db");
+    std::fs::copy(&path, &copied).unwrap();
+    std::fs::copy(phone.path().join("mmssms.db-wal"), export.path().join("mmssms.db-wal")).unwrap();
+    drop(work);
+    let before: Vec<Vec<u8>> = ["mmssms.db", "mmssms.db-wal"]
+        .iter()
+        .map(|n| std::fs::read(export.path().join(n)).unwrap())
+        .collect();
+
+    let case = new_case();
+    let o = run(case.path(), &["import", copied.to_str().unwrap(), "--json"]);
+    assert_status(&o, 0);
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert!(
+        recs.iter().any(|r| r["text"] == "今晚不还钱，明天就去你单位找你"),
+        "the row only in the WAL is imported: {recs:?}"
+    );
+    let problems = text(&run(case.path(), &["problems"]));
+    assert!(problems.contains("mmssms.db-wal") && problems.contains("已原样保存"), "{problems}");
+    let log = text(&run(case.path(), &["log"]));
+    assert!(log.contains("mmssms.db-wal"), "the WAL's import is logged: {log}");
+    let stored_wal = walk(&case.path().join("blobs"))
+        .into_iter()
+        .any(|f| std::fs::read(f).unwrap() == before[1]);
+    assert!(stored_wal, "the WAL is stored byte-exact");
+    assert_status(&run(case.path(), &["check"]), 0);
+    let after: Vec<Vec<u8>> = ["mmssms.db", "mmssms.db-wal"]
+        .iter()
+        .map(|n| std::fs::read(export.path().join(n)).unwrap())
+        .collect();
+    assert_eq!(before, after, "the evidence files are untouched");
+    assert!(!export.path().join("mmssms.db-shm").exists());
+    // No scratch copy is left in the case.
+    let leftovers: Vec<_> = std::fs::read_dir(case.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".wal-merge"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
