@@ -266,6 +266,13 @@ fn apple_time(v: Option<ValueRef<'_>>) -> (Option<jiff::Timestamp>, String, Time
     (time::from_raw(&raw, unit), raw, unit)
 }
 
+/// Apple-epoch seconds (`ZDATE`) as an instant, for values a time can hold: a
+/// damaged `ZDATE` of 1e300 would overflow the conversion to milliseconds.
+fn apple_s(raw: &str) -> Option<jiff::Timestamp> {
+    raw.trim().parse::<f64>().ok().filter(|f| f.abs() <= NS_THRESHOLD)?;
+    time::from_raw(raw, TimeUnit::AppleS)
+}
+
 fn damaged(locator: &Locator, code: &str, zh: &str, en: &str) -> Problem {
     Problem {
         severity: Severity::Damaged,
@@ -299,15 +306,11 @@ pub fn import_call_history(
         };
 
         let (time, time_raw) = match col("ZDATE") {
-            Some(ValueRef::Real(f)) => {
-                (time::from_raw(&f.to_string(), TimeUnit::AppleS), f.to_string())
-            }
-            Some(ValueRef::Integer(i)) => {
-                (time::from_raw(&i.to_string(), TimeUnit::AppleS), i.to_string())
-            }
+            Some(ValueRef::Real(f)) => (apple_s(&f.to_string()), f.to_string()),
+            Some(ValueRef::Integer(i)) => (apple_s(&i.to_string()), i.to_string()),
             Some(ValueRef::Text(t)) => {
                 let s = String::from_utf8_lossy(t).trim().to_string();
-                (time::from_raw(&s, TimeUnit::AppleS), s)
+                (apple_s(&s), s)
             }
             _ => (None, String::new()),
         };
