@@ -335,6 +335,12 @@ where
             match rows.next() {
                 Ok(Some(row)) => {
                     let rowid: i64 = row.get(0).unwrap_or(after.saturating_add(1));
+                    if rowid <= after {
+                        // A damaged b-tree can hand back a row before the resume
+                        // point: skip it, so the scan only moves forward (no row
+                        // twice, no endless re-probing of the same pages).
+                        continue;
+                    }
                     if let Some((from, cause)) = gap.take() {
                         gap_problem(ctx, table, from, Some(rowid), &cause)?;
                     }
