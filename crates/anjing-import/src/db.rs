@@ -64,7 +64,8 @@ pub fn open_immutable(path: &Path) -> Result<Connection, rusqlite::Error> {
 /// one, and the importers name the columns of every `SELECT *`. Like a table
 /// name that is not UTF-8 (see [`tables`]), it makes the file unreadable.
 fn check_column_names(conn: &Connection) -> Result<(), rusqlite::Error> {
-    let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")?;
+    // Every schema entry, whatever its `type` says: SQLite reads a `tablE` row as a table.
+    let mut st = conn.prepare("SELECT name FROM sqlite_master")?;
     let owners: Vec<String> = st
         .query_map([], |r| Ok(r.get_ref(0)?.as_str().ok().map(str::to_owned)))?
         .filter_map(|n| n.transpose())
