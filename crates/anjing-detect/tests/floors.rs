@@ -2,7 +2,7 @@
 //! real development set (committed copy `tests/data/dev-messages.jsonl` of
 //! `shared/data/dev-messages.jsonl`; override with `ANJING_DEV_DATA`) and on the
 //! synthetic check sets in `tests/data/`, on the published texts in
-//! `tests/data/published.jsonl` and on the adversarial set `tests/data/adversarial.jsonl`. Scoring is `anjing_detect::eval`, the
+//! `tests/data/published.jsonl` and `tests/data/published-2.jsonl` and on the adversarial set `tests/data/adversarial.jsonl`. Scoring is `anjing_detect::eval`, the
 //! same as `anjing eval`.
 
 use std::path::PathBuf;
@@ -59,6 +59,17 @@ fn published_floors() {
     // (is_collection misses are fragments with no debt or demand word.)
     floor(&data("published.jsonl"), false, 0.93, 0.85);
     floor(&data("published.jsonl"), true, 0.95, 0.95);
+}
+
+#[test]
+fn published_2_floors() {
+    // Second batch of real published texts (mostly police and regulator anti-fraud notices,
+    // news reports, a court's own report), gathered and labelled before any rule change for it.
+    // First run: all 0.485 / 0.950, certain (10 items, 9 of them scam) 0.091 / 1.000.
+    // Weak spots at that run: scam SMS with links (ETC, 医保, 积分, bank phishing) 2 of 20,
+    // insult 0 of 2, disclosure 0 of 2.
+    floor(&data("published-2.jsonl"), false, 0.45, 0.93);
+    floor(&data("published-2.jsonl"), true, 0.05, 0.95);
 }
 
 #[test]
