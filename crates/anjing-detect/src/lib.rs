@@ -5,9 +5,10 @@ offset map, and the classification of one message into practices.
 * [`Detector::builtin`] compiles the rule packs bundled from `rules/cn/` TOML files;
   [`Detector::from_dir`] compiles a folder of rule files (for reviewers).
 * [`Detector::classify`] normalises a message (see [`normalize`]), runs every
-  keyword of the pack through one Aho-Corasick automaton and every regex through
-  one `RegexSet`, evaluates rules and signals, and returns the findings with
-  character spans into the **original** text.
+  keyword of the pack through one Aho-Corasick automaton (which also holds, per
+  regex, literals that every match starts and ends with: a regex runs only when
+  both occur), evaluates the rules and signals whose triggers occur, and returns
+  the findings with character spans into the **original** text.
 
 Detection knows nothing of the law: it reports practices; `anjing-law` maps
 practices to legal bases.
@@ -199,6 +200,9 @@ impl Detector {
         self.pack
             .signals
             .iter()
+            .enumerate()
+            .filter(|(si, s)| hits.may_fire(&self.pack, &s.matcher, false, *si))
+            .map(|(_, s)| s)
             .filter(|s| eval_matcher(&s.matcher, &hits, &norm.text, sender.as_deref()).is_some())
             .map(|s| s.id.as_str())
             .collect()
@@ -216,7 +220,10 @@ impl Detector {
         let mut blocked = false;
         let mut suppress_all = false;
         let mut suppressed: BTreeSet<Practice> = BTreeSet::new();
-        for s in &self.pack.signals {
+        for (si, s) in self.pack.signals.iter().enumerate() {
+            if !hits.may_fire(&self.pack, &s.matcher, false, si) {
+                continue;
+            }
             if let Some(spans) = ev(&s.matcher) {
                 match s.effect {
                     Some(SignalEffect::Collection) => is_coll_evidence.extend(spans),
@@ -233,7 +240,7 @@ impl Detector {
         let mut raw: Vec<RawFinding> = Vec::new();
         let mut implied = false;
         for (ri, r) in self.pack.rules.iter().enumerate() {
-            if r.is_second_pass() {
+            if r.is_second_pass() || !hits.may_fire(&self.pack, &r.matcher, true, ri) {
                 continue;
             }
             let Some(spans) = ev(&r.matcher) else { continue };
@@ -256,7 +263,7 @@ impl Detector {
 
         // Second pass.
         for (ri, r) in self.pack.rules.iter().enumerate() {
-            if !r.is_second_pass() {
+            if !r.is_second_pass() || !hits.may_fire(&self.pack, &r.matcher, true, ri) {
                 continue;
             }
             if r.when_collection.is_some_and(|c| c != is_collection) {
@@ -363,11 +370,16 @@ type RawFinding = (usize, Practice, Vec<(usize, usize)>);
 /// few dozen of the pack's terms, so only those get a list (allocating and dropping one
 /// list per term of the pack was a visible share of classify time).
 struct Hits {
-    /// Per literal: index into `spans`, or `NONE`.
+    /// Per literal: index into `ranges`, or `NONE`.
     lit: Vec<u32>,
-    /// Per regex: index into `spans`, or `NONE`.
+    /// Per regex: index into `ranges`, or `NONE`.
     re: Vec<u32>,
-    spans: Vec<Vec<(usize, usize)>>,
+    /// Per term found: its spans, a range of `spans` (one list for all terms, so that a
+    /// message costs a few allocations rather than one per term found).
+    ranges: Vec<(u32, u32)>,
+    spans: Vec<(usize, usize)>,
+    /// Per matcher ([`Pack::matcher_index`]): whether one of its triggers occurs.
+    live: Vec<bool>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -377,21 +389,74 @@ impl Hits {
         let mut h = Hits {
             lit: vec![NONE; pack.literals.len()],
             re: vec![NONE; pack.regexes.len()],
+            ranges: Vec::new(),
             spans: Vec::new(),
+            live: vec![false; pack.matcher_count()],
         };
+        let n_lit = pack.literals.len();
+        // Per regex: where the first prefix-gate literal starts, where the last suffix-gate
+        // literal ends. A match starts at the one and ends at the other, so it lies between.
+        let mut first_start = vec![usize::MAX; pack.regexes.len()];
+        let mut last_end = vec![0usize; pack.regexes.len()];
+        let mut lit_hits: Vec<(u32, usize, usize)> = Vec::new();
         for m in pack.automaton.find_overlapping_iter(text) {
-            let slot = &mut h.lit[m.pattern().as_usize()];
-            if *slot == NONE {
-                *slot = h.spans.len() as u32;
-                h.spans.push(Vec::new());
+            let p = m.pattern().as_usize();
+            if p < n_lit {
+                lit_hits.push((p as u32, m.start(), m.end()));
             }
-            h.spans[*slot as usize].push((m.start(), m.end()));
+            for &(r, bit) in &pack.gate_opens[p] {
+                let r = r as usize;
+                if bit == rules::GATE_PREFIX {
+                    first_start[r] = first_start[r].min(m.start());
+                } else {
+                    last_end[r] = last_end[r].max(m.end());
+                }
+            }
         }
-        for i in pack.regex_set.matches(text).iter() {
-            h.re[i] = h.spans.len() as u32;
-            h.spans.push(pack.regexes[i].find_iter(text).map(|m| (m.start(), m.end())).collect());
+        // Group by literal, each literal's spans in the order found.
+        lit_hits.sort_by_key(|x| x.0);
+        h.spans.reserve(lit_hits.len());
+        for (k, &(p, s, e)) in lit_hits.iter().enumerate() {
+            if k == 0 || lit_hits[k - 1].0 != p {
+                let p = p as usize;
+                h.lit[p] = h.ranges.len() as u32;
+                let a = h.spans.len() as u32;
+                h.ranges.push((a, a));
+                for &u in &pack.lit_trigger_of[p] {
+                    h.live[u as usize] = true;
+                }
+            }
+            h.spans.push((s, e));
+            if let Some(r) = h.ranges.last_mut() {
+                r.1 = h.spans.len() as u32;
+            }
+        }
+        for (i, re) in pack.regexes.iter().enumerate() {
+            let need = pack.gate_needs[i];
+            let start = if need & rules::GATE_PREFIX != 0 { first_start[i] } else { 0 };
+            if start == usize::MAX {
+                continue;
+            }
+            // With a prefix gate a match is not empty, so it ends after `start`.
+            if need & rules::GATE_SUFFIX != 0 && last_end[i] <= start {
+                continue;
+            }
+            let a = h.spans.len();
+            find_all(re, text, start, &mut h.spans);
+            if h.spans.len() > a {
+                for &u in &pack.re_trigger_of[i] {
+                    h.live[u as usize] = true;
+                }
+                h.re[i] = h.ranges.len() as u32;
+                h.ranges.push((a as u32, h.spans.len() as u32));
+            }
         }
         h
+    }
+
+    /// Whether the matcher may fire: it has no triggers, or one of them occurs.
+    fn may_fire(&self, pack: &Pack, m: &Matcher, rule: bool, i: usize) -> bool {
+        m.triggers.is_empty() || self.live[pack.matcher_index(rule, i)]
     }
 
     fn get(&self, t: TermRef) -> &[(usize, usize)] {
@@ -399,7 +464,29 @@ impl Hits {
             TermRef::Lit(i) => self.lit[i],
             TermRef::Re(i) => self.re[i],
         };
-        if slot == NONE { &[] } else { &self.spans[slot as usize] }
+        if slot == NONE {
+            return &[];
+        }
+        let (a, b) = self.ranges[slot as usize];
+        &self.spans[a as usize..b as usize]
+    }
+}
+
+/// `re.find_iter(text)` as byte ranges, given that no match starts before `start`: the search
+/// begins there (a regex search respects the context before its start). An empty match,
+/// whose successor `find_iter` treats specially, sends it back to `find_iter` itself.
+/// Appends them to `out`.
+fn find_all(re: &regex::Regex, text: &str, start: usize, out: &mut Vec<(usize, usize)>) {
+    let base = out.len();
+    let mut at = start;
+    while let Some(m) = re.find_at(text, at) {
+        if m.is_empty() {
+            out.truncate(base);
+            out.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+            return;
+        }
+        out.push((m.start(), m.end()));
+        at = m.end();
     }
 }
 
@@ -487,21 +574,30 @@ const NOT_NEGATION_GAP: &[&str] =
 
 /// Whether the match starting at byte `start` is negated within its clause.
 fn is_negated(text: &str, start: usize) -> bool {
+    // Only the last 8 characters of the clause matter: look back at most 8 characters and
+    // stop after clause punctuation.
     let before = &text[..start];
-    let clause_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| matches!(c, ',' | '。' | '!' | '?' | ';' | '\n'))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let clause = &before[clause_start..];
-    // Only look at the last 8 characters.
-    let window_start = clause.char_indices().rev().nth(7).map(|(i, _)| i).unwrap_or(0);
-    let window = &clause[window_start..];
+    let mut window_start = before.len();
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if matches!(c, ',' | '。' | '!' | '?' | ';' | '\n') {
+            break;
+        }
+        window_start = i;
+        if n == 7 {
+            break;
+        }
+    }
+    let window = &before[window_start..];
     if window.chars().last().is_some_and(|c| NEGATORS_1.contains(&c)) {
         return true;
     }
     for n in NEGATORS {
+        // A negator can only occur where its first character does (cheaper than `rfind`
+        // on every negator, which was visible in profiles).
+        let Some(first) = n.chars().next() else { continue };
+        if !window.contains(first) {
+            continue;
+        }
         if let Some(pos) = window.rfind(n) {
             let gap = &window[pos + n.len()..];
             if gap.chars().count() <= 5 && !NOT_NEGATION_GAP.iter().any(|g| gap.contains(g)) {
@@ -528,11 +624,9 @@ fn to_original_spans(norm: &Normalized, spans: &[(usize, usize)]) -> Vec<[usize;
 
 /// Fills `{quote}` (the matched original words, quoted) and `{practice}`.
 fn render(template: &str, original: &str, spans: &[[usize; 2]], p: Practice) -> String {
-    let chars: Vec<char> = original.chars().collect();
-    let mut quotes: Vec<String> = Vec::new();
+    let mut quotes: Vec<&str> = Vec::new();
     for s in spans {
-        let q: String = chars[s[0].min(chars.len())..s[1].min(chars.len())].iter().collect();
-        let q = q.trim().to_string();
+        let q = char_slice(original, s[0], s[1]).trim();
         if !q.is_empty() && !quotes.contains(&q) {
             quotes.push(q);
         }
@@ -540,12 +634,28 @@ fn render(template: &str, original: &str, spans: &[[usize; 2]], p: Practice) -> 
             break;
         }
     }
-    let quote = if quotes.is_empty() {
-        "相关内容".to_string()
-    } else {
-        quotes.iter().map(|q| format!("“{q}”")).collect::<Vec<_>>().join("、")
-    };
-    template.replace("{quote}", &quote).replace("{practice}", p.name_zh())
+    let mut quote = String::new();
+    if quotes.is_empty() {
+        quote.push_str("相关内容");
+    }
+    for (i, q) in quotes.iter().enumerate() {
+        if i > 0 {
+            quote.push('、');
+        }
+        quote.push('“');
+        quote.push_str(q);
+        quote.push('”');
+    }
+    let out = template.replace("{quote}", &quote);
+    if out.contains("{practice}") { out.replace("{practice}", p.name_zh()) } else { out }
+}
+
+/// The characters `[start, end)` of `s` (clamped to its length).
+fn char_slice(s: &str, start: usize, end: usize) -> &str {
+    let mut idx = s.char_indices().map(|(i, _)| i).chain([s.len()]);
+    let b = idx.nth(start).unwrap_or(s.len());
+    let e = if end > start { idx.nth(end - start - 1).unwrap_or(s.len()) } else { b };
+    &s[b..e]
 }
 
 #[cfg(test)]

@@ -49,39 +49,61 @@ pub struct Normalized {
 impl Normalized {
     /// Normalises `original`.
     pub fn new(original: &str) -> Normalized {
+        let map = char_map();
         let t2s = t2s_table();
-        // Steps 1–3.
+        // Steps 1–3: one table lookup per character of the Basic Multilingual Plane.
         let mut items: Vec<(char, usize, usize)> = Vec::with_capacity(original.len());
         let mut orig_len = 0;
+        let mut any_separator = false;
         for (ci, ch) in original.chars().enumerate() {
             orig_len = ci + 1;
-            if is_invisible(ch) {
-                continue;
+            match map.get(ch as usize).copied().unwrap_or(MAP_SLOW) {
+                MAP_DROP => {}
+                MAP_SLOW => map_char(ch, t2s, |c| {
+                    any_separator |= is_separator(c);
+                    items.push((c, ci, ci + 1));
+                }),
+                m => {
+                    any_separator |= m & MAP_SEPARATOR != 0;
+                    let c =
+                        char::from_u32(m & !MAP_SEPARATOR).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    items.push((c, ci, ci + 1));
+                }
             }
-            for c in std::iter::once(ch).nfkc() {
-                if is_invisible(c) {
-                    continue;
-                }
-                for l in c.to_lowercase() {
-                    let s = t2s.get(&l).copied().unwrap_or(l);
-                    items.push((s, ci, ci + 1));
-                }
+        }
+        if !any_separator {
+            // Step 4 has nothing to drop and step 5 sees the text as it is: when no evasion
+            // occurs in it, the mapped text is the result.
+            let text: String = items.iter().map(|i| i.0).collect();
+            if !evasion_automaton().0.is_match(&text) {
+                return Normalized::from_parts(text, &items, orig_len);
             }
         }
         // Step 4: separators between Han characters.
         let kept = drop_han_separators(items);
+        if !has_joinable_run(&kept) {
+            // The evasion scan's view is the text itself (no separators to look through).
+            let text: String = kept.iter().map(|i| i.0).collect();
+            if !evasion_automaton().0.is_match(&text) {
+                return Normalized::from_parts(text, &kept, orig_len);
+            }
+        }
         // Step 5: evasions, twice so that replacements can chain (曝tong讯录 → 曝通讯录 → 爆通讯录).
         // A replacement can leave a separator between two Han characters (你的 jia ren →
         // 你的 家人): step 4 runs again then.
         let (once, replaced) = replace_evasions(kept);
         let out = if replaced { drop_han_separators(replace_evasions(once).0) } else { once };
+        let text: String = out.iter().map(|i| i.0).collect();
+        Normalized::from_parts(text, &out, orig_len)
+    }
 
-        let mut text = String::with_capacity(out.len() * 3);
-        let mut origin = Vec::with_capacity(out.len());
-        let mut byte_starts = Vec::with_capacity(out.len());
-        for (c, s, e) in out {
-            byte_starts.push(text.len());
-            text.push(c);
+    fn from_parts(text: String, items: &[(char, usize, usize)], orig_len: usize) -> Normalized {
+        let mut origin = Vec::with_capacity(items.len());
+        let mut byte_starts = Vec::with_capacity(items.len());
+        let mut b = 0;
+        for &(c, s, e) in items {
+            byte_starts.push(b);
+            b += c.len_utf8();
             origin.push((s, e));
         }
         Normalized { text, origin, byte_starts, orig_len }
@@ -119,6 +141,54 @@ impl Normalized {
     }
 }
 
+/// Steps 1–3 for one original character: drop invisible characters, NFKC, lowercase,
+/// Traditional → simplified. Calls `out` for each resulting character.
+fn map_char(ch: char, t2s: &HashMap<char, char>, mut out: impl FnMut(char)) {
+    if is_invisible(ch) {
+        return;
+    }
+    for c in std::iter::once(ch).nfkc() {
+        if is_invisible(c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            out(t2s.get(&l).copied().unwrap_or(l));
+        }
+    }
+}
+
+/// [`char_map`]: the character maps to nothing.
+const MAP_DROP: u32 = u32::MAX;
+/// [`char_map`]: the character maps to several characters (ﬁ → fi); use [`map_char`].
+const MAP_SLOW: u32 = u32::MAX - 1;
+/// [`char_map`]: flag on a mapped character that is a separator.
+const MAP_SEPARATOR: u32 = 1 << 31;
+
+/// [`map_char`] precomputed for every character of the Basic Multilingual Plane that maps to
+/// at most one character (NFKC here is per character, so a table is exact).
+fn char_map() -> &'static [u32] {
+    static MAP: OnceLock<Vec<u32>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let t2s = t2s_table();
+        (0u32..0x1_0000)
+            .map(|u| {
+                let Some(ch) = char::from_u32(u) else { return MAP_SLOW };
+                let mut first = None;
+                let mut n = 0;
+                map_char(ch, t2s, |c| {
+                    first.get_or_insert(c);
+                    n += 1;
+                });
+                match (n, first) {
+                    (0, _) => MAP_DROP,
+                    (1, Some(c)) => c as u32 | if is_separator(c) { MAP_SEPARATOR } else { 0 },
+                    _ => MAP_SLOW,
+                }
+            })
+            .collect()
+    })
+}
+
 /// Drops runs of separators that sit between two Han characters (通-讯-录 → 通讯录).
 fn drop_han_separators(items: Vec<(char, usize, usize)>) -> Vec<(char, usize, usize)> {
     if !items.iter().any(|i| is_separator(i.0)) {
@@ -153,6 +223,26 @@ fn drop_han_separators(items: Vec<(char, usize, usize)>) -> Vec<(char, usize, us
 fn joinable(a: char, b: char) -> bool {
     let word = |c: char| c.is_ascii_alphabetic() || is_han(c);
     word(a) && word(b) && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+}
+
+/// Whether [`replace_evasions`] would look through some separator run of `kept`.
+fn has_joinable_run(kept: &[(char, usize, usize)]) -> bool {
+    let mut i = 0;
+    while i < kept.len() {
+        if is_separator(kept[i].0) {
+            let mut j = i;
+            while j < kept.len() && is_separator(kept[j].0) {
+                j += 1;
+            }
+            if i > 0 && j < kept.len() && j - i <= 3 && joinable(kept[i - 1].0, kept[j].0) {
+                return true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// One left-to-right pass of the evasion table over mapped characters. Matching looks
@@ -580,6 +670,25 @@ mod tests {
         let n = Normalized::new(orig);
         let b = n.text.find(needle)?;
         Some(n.original_span(b, b + needle.len()))
+    }
+
+    #[test]
+    fn char_table_agrees_with_the_steps() {
+        let t2s = t2s_table();
+        for u in 0u32..0x1_0000 {
+            let Some(ch) = char::from_u32(u) else { continue };
+            let mut want = Vec::new();
+            map_char(ch, t2s, |c| want.push(c));
+            let got = char_map()[u as usize];
+            match want[..] {
+                [] => assert_eq!(got, MAP_DROP, "{ch:?}"),
+                [c] => {
+                    assert_eq!(got & !MAP_SEPARATOR, c as u32, "{ch:?}");
+                    assert_eq!(got & MAP_SEPARATOR != 0, is_separator(c), "{ch:?}");
+                }
+                _ => assert_eq!(got, MAP_SLOW, "{ch:?}"),
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anjing_model::Practice;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::normalize::normalize_term;
@@ -209,11 +209,31 @@ pub struct Signal {
 #[derive(Debug)]
 pub struct Pack {
     pub literals: Vec<String>,
+    /// The literals (pattern `i` is `literals[i]`), then the regexes' gate literals.
     pub automaton: AhoCorasick,
     pub regexes: Vec<Regex>,
-    pub regex_set: RegexSet,
+    /// Per automaton pattern: the gates it opens, as (regex index, gate bit).
+    pub gate_opens: Vec<Vec<(u32, u8)>>,
+    /// Per regex: the gate bits that must all be open for it to run.
+    pub gate_needs: Vec<u8>,
     pub rules: Vec<Rule>,
     pub signals: Vec<Signal>,
+    /// Per literal: the matchers that have it as a trigger (see [`Pack::matcher_index`]).
+    pub lit_trigger_of: Vec<Vec<u32>>,
+    /// Per regex: the matchers that have it as a trigger.
+    pub re_trigger_of: Vec<Vec<u32>>,
+}
+
+impl Pack {
+    /// Number of matchers: the signals', then the rules'.
+    pub fn matcher_count(&self) -> usize {
+        self.signals.len() + self.rules.len()
+    }
+
+    /// Index of signal `i`'s matcher (`rule` false) or of rule `i`'s (`rule` true).
+    pub fn matcher_index(&self, rule: bool, i: usize) -> usize {
+        if rule { self.signals.len() + i } else { i }
+    }
 }
 
 struct Builder {
@@ -294,15 +314,19 @@ impl Builder {
         if let Some(&id) = self.regex_ids.get(&expanded) {
             return Ok(id);
         }
-        let re = regex::RegexBuilder::new(&expanded).size_limit(1 << 22).build().map_err(|e| {
-            RuleError::BadRegex {
+        // Each regex keeps its own lazy-DFA cache: with the default 2 MiB, the Unicode-class
+        // repetitions (`{S}{0,12}`) can make it give up and fall back to a slower engine.
+        let re = regex::RegexBuilder::new(&expanded)
+            .size_limit(1 << 22)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .map_err(|e| RuleError::BadRegex {
                 file: ctx.file.to_string(),
                 line: ctx.line,
                 rule: ctx.id.to_string(),
                 pattern: src.to_string(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         if re.is_match("") {
             return Err(RuleError::Invalid {
                 file: ctx.file.to_string(),
@@ -586,28 +610,129 @@ pub fn compile(files: &[(String, String)]) -> Result<Pack, RuleError> {
     if rules.is_empty() {
         return Err(RuleError::NoRules);
     }
+    // Every regex gets two gates: literals one of which each of its matches starts with, and
+    // literals one of which each ends with (regex-syntax's literal extraction). A regex runs
+    // on a message only when the keyword automaton, which also holds the gate literals, saw a
+    // prefix literal starting before the end of a suffix literal, and then from the first
+    // prefix literal on. That skips nearly every regex on nearly every message (a `RegexSet`
+    // over all of them was a third of classify time) without changing a result: every match
+    // lies between those two occurrences.
+    let mut patterns: Vec<Vec<u8>> = b.literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    let mut pattern_ids: HashMap<Vec<u8>, usize> =
+        patterns.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+    let mut gate_opens: Vec<Vec<(u32, u8)>> = vec![Vec::new(); patterns.len()];
+    let mut gate_needs: Vec<u8> = Vec::with_capacity(b.regex_src.len());
+    for (ri, src) in b.regex_src.iter().enumerate() {
+        let mut needs = 0u8;
+        for (bit, lits) in
+            [(GATE_PREFIX, gate_literals(src, false)), (GATE_SUFFIX, gate_literals(src, true))]
+        {
+            let Some(lits) = lits else { continue };
+            needs |= bit;
+            for lit in lits {
+                let next = patterns.len();
+                let id = *pattern_ids.entry(lit.clone()).or_insert(next);
+                if id == next {
+                    patterns.push(lit);
+                    gate_opens.push(Vec::new());
+                }
+                gate_opens[id].push((ri as u32, bit));
+            }
+        }
+        gate_needs.push(needs);
+    }
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
-        .build(&b.literals)
+        .build(&patterns)
         .map_err(|e| RuleError::Invalid {
             file: String::new(),
             line: 0,
             rule: String::new(),
             message: format!("keyword automaton: {e}"),
         })?;
-    // The set is searched once per message. Its lazy DFA needs room: with the
-    // default 2 MiB cache it gives up on these Unicode-class repetitions and
-    // falls back to the PikeVM (14x slower here, see examples/classify_bench.rs).
-    let regex_set = regex::RegexSetBuilder::new(&b.regex_src)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .map_err(|e| RuleError::Invalid {
-            file: String::new(),
-            line: 0,
-            rule: String::new(),
-            message: format!("regex set: {e}"),
-        })?;
-    Ok(Pack { literals: b.literals, automaton, regexes: b.regexes, regex_set, rules, signals })
+    // Which matchers each term triggers: a matcher none of whose triggers occurs cannot fire,
+    // so classify evaluates only the matchers of the terms found (and those without triggers).
+    let mut lit_trigger_of: Vec<Vec<u32>> = vec![Vec::new(); b.literals.len()];
+    let mut re_trigger_of: Vec<Vec<u32>> = vec![Vec::new(); b.regexes.len()];
+    let matchers = signals.iter().map(|s| &s.matcher).chain(rules.iter().map(|r| &r.matcher));
+    for (mi, m) in matchers.enumerate() {
+        for &t in &m.triggers {
+            let users = match t {
+                TermRef::Lit(i) => &mut lit_trigger_of[i],
+                TermRef::Re(i) => &mut re_trigger_of[i],
+            };
+            if users.last() != Some(&(mi as u32)) {
+                users.push(mi as u32);
+            }
+        }
+    }
+    Ok(Pack {
+        lit_trigger_of,
+        re_trigger_of,
+        literals: b.literals,
+        automaton,
+        regexes: b.regexes,
+        gate_opens,
+        gate_needs,
+        rules,
+        signals,
+    })
+}
+
+/// Gate literals are cut to this many characters (a prefix keeps its first ones, a suffix its last).
+const GATE_CHARS: usize = 3;
+
+/// Gate bit: a prefix literal of the regex occurs in the text.
+pub const GATE_PREFIX: u8 = 1;
+/// Gate bit: a suffix literal of the regex occurs in the text.
+pub const GATE_SUFFIX: u8 = 2;
+
+/// Literals such that every match of `src` starts (or, with `suffix`, ends) with one of them,
+/// cut to [`GATE_CHARS`] characters and reduced to those that start (end) with no other one.
+/// `None` when there is no such finite set of non-empty literals (the regex then always runs).
+fn gate_literals(src: &str, suffix: bool) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(src).ok()?;
+    let mut ex = Extractor::new();
+    if suffix {
+        ex.kind(ExtractKind::Suffix);
+    }
+    let seq = ex.extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    // At most GATE_CHARS characters of each literal: nearly as selective as the whole
+    // literal and far fewer patterns for the automaton.
+    let max = GATE_CHARS;
+    let mut all: Vec<&[u8]> = lits
+        .iter()
+        .map(|l| {
+            let b = l.as_bytes();
+            let Ok(t) = std::str::from_utf8(b) else { return b };
+            let n = t.chars().count();
+            if n <= max {
+                b
+            } else if suffix {
+                let cut = t.char_indices().nth(n - max).map(|(i, _)| i).unwrap_or(0);
+                &b[cut..]
+            } else {
+                let cut = t.char_indices().nth(max).map(|(i, _)| i).unwrap_or(b.len());
+                &b[..cut]
+            }
+        })
+        .collect();
+    all.sort_by_key(|l| (l.len(), l.to_vec()));
+    all.dedup();
+    // Where a longer literal occurs, one of its prefixes (suffixes) occurs at the same start
+    // (end), so the shorter one alone gives the same gate and the same bound on the match.
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for l in all {
+        if !kept.iter().any(|k| if suffix { l.ends_with(k) } else { l.starts_with(k) }) {
+            kept.push(l.to_vec());
+        }
+    }
+    Some(kept)
 }
 
 /// Where the files came from, for error messages.
