@@ -6,6 +6,10 @@
 #   N_PYTHON  messages for the Python reference (default 100000; its rate is per message,
 #             so a shorter run gives the same figure in less time)
 # Install jieba for the reference with `pip install jieba` (it falls back to plain re/in).
+# The Rust side also prints its thread CPU time: on a shared machine compare builds by that.
+# Measured 2026-12-04 (2-core dev machine, load 4-5), `scripts/bench-classify.sh 1000000 20000`:
+#   Rust 50,956 messages/s (13.2 s thread CPU: 75,801 per CPU-second), Python (jieba 0.42.1)
+#   1,490 messages/s, ratio 34.2x. Details: crates/anjing-detect/examples/classify_bench.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n_rust=${1:-1000000}
@@ -18,4 +22,4 @@ py_out=$(python3 scripts/classify_bench_ref.py "$data" "$n_py")
 echo "$py_out"
 rust_rate=$(echo "$rust_out" | sed -n 's/.*: \([0-9]*\) messages\/s.*/\1/p' | head -1)
 py_rate=$(echo "$py_out" | sed -n 's/.*: \([0-9]*\) messages\/s.*/\1/p' | head -1)
-python3 -c "print(f'ratio Rust / Python: {$rust_rate / $py_rate:.1f}x')"
+python3 -c "print(f'ratio Rust / Python: {$rust_rate / $py_rate:.1f}x (wall rates, single thread each)')"
