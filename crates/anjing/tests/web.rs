@@ -375,7 +375,7 @@ fn hostile_messages_stay_text_and_the_whole_journey_works() {
     let scripts = all.matches("<script").count();
     assert_eq!(scripts, all.matches("<script src=\"/static/app.js\" defer></script>").count());
 
-    // Findings are highlighted with reasons; reject one (a reason is required).
+    // Findings are highlighted with reasons; reject one (a reason is optional).
     let page = s.get(&format!("{base}/timeline?only=findings")).text();
     assert!(page.contains("<mark title="), "highlighted words");
     let i = page.find("name=\"finding\" value=\"").unwrap() + 22;
@@ -385,8 +385,10 @@ fn hostile_messages_stay_text_and_the_whole_journey_works() {
         &format!("{base}/review"),
         &[("csrf", &csrf), ("finding", &id), ("decision", "rejected"), ("reason", "")],
     );
-    assert_eq!(r.status, 400);
-    assert!(r.text().contains("请写一句原因"));
+    assert_eq!(r.status, 303, "a rejection without a reason is accepted");
+    let page = s.get(&format!("{base}/timeline?only=findings&page=1")).text()
+        + &s.get(&format!("{base}/timeline?only=findings&page=2")).text();
+    assert!(page.contains("你的结论：已否定</p>"), "rejection without a reason shown");
     let r = s.post_form(
         &format!("{base}/review"),
         &[

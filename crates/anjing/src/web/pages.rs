@@ -819,14 +819,8 @@ pub async fn review_post(
     let decision = Decision::from_code(&f.decision).ok_or_else(|| {
         error_page(StatusCode::BAD_REQUEST, "没有这个选项", "请选择“确认”或“不对”。")
     })?;
+    // The reason is optional for every decision, as in `anjing review reject`.
     let reason = f.reason.trim().to_string();
-    if decision == Decision::Rejected && reason.is_empty() {
-        return Err(error_page(
-            StatusCode::BAD_REQUEST,
-            "请写一句原因",
-            "说“不对”时请写一句为什么（例如“这是银行的正常提醒”），以后你或律师看到时才明白。",
-        ));
-    }
     let dir = c.dir.clone();
     let id = f.finding;
     blocking(move || {
