@@ -186,7 +186,8 @@ pub(crate) fn import_file_with(
     )?;
 
     if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
-        let wal_name = wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let wal_name =
+            wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let fresh = tx.execute(
             "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
              VALUES (?1, ?2, ?3, 'sqlite_wal', ?4, ?5, ?6, 'complete', 0, 0) ON CONFLICT DO NOTHING",

@@ -162,13 +162,14 @@ where
     let (contributor_id, artifact) = (sink.contributor_id(), sink.artifact().to_string());
     std::thread::scope(|s| {
         let worker_pos = Arc::clone(&pos);
-        let worker = std::thread::Builder::new().name("anjing-parse".into()).spawn_scoped(s, move || {
-            let mut ch =
-                ChannelSink { contributor_id, artifact, buf: Vec::with_capacity(BATCH), tx };
-            let stats = work(&mut ch, worker_pos)?;
-            ch.flush()?;
-            Ok(stats)
-        });
+        let worker =
+            std::thread::Builder::new().name("anjing-parse".into()).spawn_scoped(s, move || {
+                let mut ch =
+                    ChannelSink { contributor_id, artifact, buf: Vec::with_capacity(BATCH), tx };
+                let stats = work(&mut ch, worker_pos)?;
+                ch.flush()?;
+                Ok(stats)
+            });
         let worker = match worker {
             Ok(w) => w,
             Err(e) => {
