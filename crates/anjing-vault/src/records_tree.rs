@@ -110,15 +110,21 @@ pub fn field_salt(record_salt: &str, field: &str) -> String {
 
 /// The digest that commits to one field's value.
 pub fn field_digest(field: &str, salt: &str, value: &serde_json::Value) -> String {
+    let mut h = field_hasher(field, salt);
+    // The canonical bytes of the value (see `canonical_bytes`), written into the hash.
+    serde_json::to_writer(HashWriter(&mut h), value).expect("JSON values always serialise");
+    hex_lower(&h.finalize())
+}
+
+/// A field digest's hash, fed everything before the value's canonical bytes.
+fn field_hasher(field: &str, salt: &str) -> Sha256 {
     let mut h = Sha256::new();
     h.update(b"anjing-record-field-v2\0");
     h.update(field.as_bytes());
     h.update([0]);
     h.update(salt.as_bytes());
     h.update([0]);
-    // The canonical bytes of the value (see `canonical_bytes`), written into the hash.
-    serde_json::to_writer(HashWriter(&mut h), value).expect("JSON values always serialise");
-    hex_lower(&h.finalize())
+    h
 }
 
 /// A flat record opened field by field (every field shown): the `record` of a v2 disclosure.
@@ -509,13 +515,7 @@ pub(crate) fn new_record_leaf(
     let mut commitment = Vec::with_capacity(16 + fields.len() * 90);
     commitment.extend_from_slice(b"{\"fields\":{");
     for (i, (name, canonical)) in fields.iter().enumerate() {
-        let fsalt = field_salt(&record_salt, name);
-        let mut h = Sha256::new();
-        h.update(b"anjing-record-field-v2\0");
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(fsalt.as_bytes());
-        h.update([0]);
+        let mut h = field_hasher(name, &field_salt(&record_salt, name));
         h.update(canonical);
         if i > 0 {
             commitment.push(b',');
