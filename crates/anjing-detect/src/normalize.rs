@@ -225,16 +225,23 @@ fn joinable(a: char, b: char) -> bool {
     word(a) && word(b) && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
 }
 
+/// The separator run of `kept` starting at `i` (a separator): where it ends, and whether
+/// matching looks through it (at most 3 separators between two joinable characters).
+fn separator_run(kept: &[(char, usize, usize)], i: usize) -> (usize, bool) {
+    let mut j = i;
+    while j < kept.len() && is_separator(kept[j].0) {
+        j += 1;
+    }
+    (j, i > 0 && j < kept.len() && j - i <= 3 && joinable(kept[i - 1].0, kept[j].0))
+}
+
 /// Whether [`replace_evasions`] would look through some separator run of `kept`.
 fn has_joinable_run(kept: &[(char, usize, usize)]) -> bool {
     let mut i = 0;
     while i < kept.len() {
         if is_separator(kept[i].0) {
-            let mut j = i;
-            while j < kept.len() && is_separator(kept[j].0) {
-                j += 1;
-            }
-            if i > 0 && j < kept.len() && j - i <= 3 && joinable(kept[i - 1].0, kept[j].0) {
+            let (j, skip) = separator_run(kept, i);
+            if skip {
                 return true;
             }
             i = j;
@@ -262,11 +269,7 @@ fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize
     let mut i = 0;
     while i < kept.len() {
         if is_separator(kept[i].0) {
-            let mut j = i;
-            while j < kept.len() && is_separator(kept[j].0) {
-                j += 1;
-            }
-            let skip = i > 0 && j < kept.len() && j - i <= 3 && joinable(kept[i - 1].0, kept[j].0);
+            let (j, skip) = separator_run(&kept, i);
             if !skip {
                 view.extend(i..j);
             }
