@@ -202,7 +202,7 @@ fn records_fault(f: crate::records_tree::RecordsFault) -> CheckFault {
             area: "records".into(),
             item: seq.to_string(),
             message_zh: format!(
-                "记录或其来源被改动过：现在的记录算出的记录树根与日志第 {seq} 条签名承诺的不一致"
+                "记录或其来源被改动过：现在的记录与日志第 {seq} 条签名时记下的指纹不一致"
             ),
             cause_en: format!("records tree root {actual} != committed {committed}"),
         },

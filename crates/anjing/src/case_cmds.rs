@@ -181,7 +181,7 @@ pub fn check(dir: &Path, json: bool) -> Result<Status> {
         );
         match report.records_checked {
             Some(n) => println!("  {n} 条记录逐字段重新计算指纹，与签名的记录树一致。"),
-            None => println!("  记录未逐条核对：本机没有案件私钥（记录树的盐由它派生）。"),
+            None => println!("  记录未逐条核对：本机没有这个案件的私钥，无法重新计算记录指纹。"),
         }
     } else {
         println!("✗ 核对未通过，发现 {} 处问题：", report.faults.len());
