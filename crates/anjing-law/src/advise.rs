@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use anjing_model::Practice;
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +65,71 @@ impl LenderType {
     }
 }
 
+/// Who was contacted about the debt, as the person tells it (`anjing facts contacted_people`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contacted {
+    /// Family and relatives (家人、亲属).
+    Relatives,
+    /// Friends and classmates.
+    Friends,
+    /// Colleagues.
+    Colleagues,
+    /// The employer or a superior (工作单位、领导).
+    Employer,
+    /// Someone, but the person does not know who.
+    Unknown,
+}
+
+impl Contacted {
+    /// Every group, in the order they are shown.
+    pub const ALL: [Contacted; 5] = [
+        Contacted::Relatives,
+        Contacted::Friends,
+        Contacted::Colleagues,
+        Contacted::Employer,
+        Contacted::Unknown,
+    ];
+
+    /// The code `anjing facts` stores (`relatives`, `friends`, `colleagues`, `employer`,
+    /// `unknown`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Contacted::Relatives => "relatives",
+            Contacted::Friends => "friends",
+            Contacted::Colleagues => "colleagues",
+            Contacted::Employer => "employer",
+            Contacted::Unknown => "unknown",
+        }
+    }
+
+    /// The group for a stored code.
+    pub fn from_code(code: &str) -> Option<Contacted> {
+        Contacted::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+
+    /// A short name for people.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Contacted::Relatives => "家人、亲属",
+            Contacted::Friends => "朋友",
+            Contacted::Colleagues => "同事",
+            Contacted::Employer => "工作单位（领导）",
+            Contacted::Unknown => "不清楚是谁的其他人",
+        }
+    }
+}
+
+/// `家人、亲属、同事`: the groups' names joined.
+pub fn contacted_names_zh(groups: &[Contacted]) -> String {
+    Contacted::ALL
+        .into_iter()
+        .filter(|c| groups.contains(c))
+        .map(Contacted::name_zh)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// What the case knows about itself. Everything is optional: `advise` says what is missing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -80,6 +144,11 @@ pub struct CaseFacts {
     pub demanded_contacts_access: bool,
     /// Relatives, friends or colleagues were contacted (as told by the person).
     pub contacted_third_parties: bool,
+    /// Who was contacted, as told by the person (empty: not said).
+    pub contacted: Vec<Contacted>,
+    /// The account the collectors asked to be paid into (户名、账号、收款码), if noted: an
+    /// unlicensed lender can often be identified only by it.
+    pub payment_account: Option<String>,
     /// Threats were received (as told by the person).
     pub threats: bool,
     /// Signs of a scam: money into a personal account, codes asked for, fake officials.
@@ -207,6 +276,11 @@ pub struct Guidance {
     /// Library article ids it relies on.
     #[serde(default)]
     pub articles: Vec<String>,
+    /// For a limitation note: the id of the deadline (`anjing_law::deadlines`) that states the
+    /// same period against the case's dates; the general note is then left out of the plan
+    /// when the case has dated events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
 }
 
 /// A place people are often sent that is not the right first choice.
@@ -219,6 +293,21 @@ pub struct Avoid {
     pub why_zh: String,
 }
 
+/// For the people the collectors contacted: their own rights, and a message to send them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForContacts {
+    /// The groups contacted (empty: someone was, but the person did not say who).
+    pub groups: Vec<Contacted>,
+    /// `家人、亲属、同事`, or `亲友、同事等第三人` when not said.
+    pub who_zh: String,
+    /// What the law gives them and what they can do themselves, one point a line.
+    pub rights_zh: Vec<String>,
+    /// Library ids the points rely on.
+    pub articles: Vec<String>,
+    /// A message the borrower can send them.
+    pub message_zh: String,
+}
+
 /// What to do, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
@@ -228,6 +317,8 @@ pub struct Plan {
     pub notes_zh: Vec<String>,
     /// Places not to start with.
     pub avoid: Vec<Avoid>,
+    /// For the contacted people, when anyone was contacted (found or stated).
+    pub for_contacts: Option<ForContacts>,
 }
 
 impl Plan {
@@ -261,6 +352,8 @@ enum Fact {
     ReporterPhone,
     CollectorNumbers,
     Evidence,
+    /// App name, collection numbers, payment account: what identifies an unlicensed lender.
+    LenderClues,
 }
 
 #[derive(Deserialize)]
@@ -277,6 +370,32 @@ struct ChannelsFile {
 struct GuidanceFile {
     first_step: Vec<Guidance>,
     limitation: Vec<Guidance>,
+    for_contacts: Vec<ContactPoint>,
+    contacts_message: ContactsMessage,
+}
+
+/// One point for the contacted people (`[[for_contacts]]` in `guidance.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactPoint {
+    #[serde(default)]
+    groups: Vec<Contacted>,
+    #[serde(default)]
+    cba: bool,
+    detail_zh: String,
+    #[serde(default)]
+    articles: Vec<String>,
+}
+
+/// The message for the contacted people (`[contacts_message]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactsMessage {
+    greeting_default: String,
+    greeting: HashMap<Contacted, String>,
+    body: String,
+    work_line: String,
+    closing: String,
 }
 
 /// Channel ids and reason keys the routing below uses; checked against the data at load.
@@ -292,7 +411,7 @@ const USED_CHANNELS: [&str; 10] = [
     "court-civil",
     "court-private-prosecution",
 ];
-const USED_REASONS: [&str; 19] = [
+const USED_REASONS: [&str; 21] = [
     "lender",
     "regulator_licensed",
     "regulator_local",
@@ -312,7 +431,11 @@ const USED_REASONS: [&str; 19] = [
     "court_injunction",
     "court_civil",
     "court_private_prosecution",
+    "court_unidentified",
+    "police_identify",
 ];
+/// Requirement keys the routing below adds or substitutes itself.
+const USED_REQUIREMENTS: [&str; 1] = ["lender_clues"];
 
 /// Channels, requirements, reasons and guidance, loaded from the embedded data.
 #[derive(Debug, Clone)]
@@ -323,7 +446,16 @@ pub struct Guide {
     avoid: Vec<Avoid>,
     first_steps: Vec<Guidance>,
     limitations: Vec<Guidance>,
+    for_contacts: Vec<ContactPoint>,
+    contacts_message: ContactsMessage,
 }
+
+/// The deadline ids a limitation note may name as `computed`.
+const DEADLINE_IDS: [&str; 3] = [
+    "public_security_six_months",
+    "civil_limitation_three_years",
+    "credit_card_recordings_two_years",
+];
 
 impl Guide {
     /// Loads and checks `law/cn/channels.toml` and `law/cn/guidance.toml` against `library`.
@@ -339,6 +471,8 @@ impl Guide {
             avoid: ch.avoid,
             first_steps: gd.first_step,
             limitations: gd.limitation,
+            for_contacts: gd.for_contacts,
+            contacts_message: gd.contacts_message,
         };
         guide.check(library)?;
         Ok(guide)
@@ -354,6 +488,25 @@ impl Guide {
         for key in USED_REASONS {
             if !self.reasons.contains_key(key) {
                 return bad(CHANNELS_FILE, format!("reason {key} is missing"));
+            }
+        }
+        for key in USED_REQUIREMENTS {
+            if !self.requirements.contains_key(key) {
+                return bad(CHANNELS_FILE, format!("requirement {key} is missing"));
+            }
+        }
+        for g in &self.limitations {
+            if let Some(id) = &g.computed
+                && !DEADLINE_IDS.contains(&id.as_str())
+            {
+                return bad(GUIDANCE_FILE, format!("{}: unknown deadline {id}", g.title_zh));
+            }
+        }
+        for p in &self.for_contacts {
+            for id in &p.articles {
+                if library.article(id).is_none() {
+                    return bad(GUIDANCE_FILE, format!("for_contacts: unknown article {id}"));
+                }
             }
         }
         for c in &self.channels {
@@ -404,6 +557,10 @@ impl Guide {
         for g in self.first_steps.iter().chain(&self.limitations) {
             out.extend([g.title_zh.as_str(), g.detail_zh.as_str()]);
         }
+        out.extend(self.for_contacts.iter().map(|p| p.detail_zh.as_str()));
+        let m = &self.contacts_message;
+        out.extend([m.greeting_default.as_str(), &m.body, &m.work_line, &m.closing]);
+        out.extend(m.greeting.values().map(String::as_str));
         out
     }
 
@@ -445,7 +602,8 @@ impl Guide {
             || found(Practice::ThirdPartyReach)
             || found(Practice::Disclosure);
         let threats = facts.threats || threats_found;
-        let third_party = facts.contacted_third_parties || third_found;
+        let third_party =
+            facts.contacted_third_parties || !facts.contacted.is_empty() || third_found;
         let insult = found(Practice::Insult);
         let impersonation = found(Practice::Impersonation);
         let fake_legal = found(Practice::FakeLegal);
@@ -455,8 +613,12 @@ impl Guide {
             || found(Practice::NumberRotation);
         let scam = facts.scam_signs || found(Practice::Scam);
         let abuse = threats || third_party || insult || official || harassment;
-        let no_lender = facts.lender_type == LenderType::Unknown
-            && facts.lender_name.as_deref().is_none_or(|n| n.trim().is_empty());
+        let no_name = facts.lender_name.as_deref().is_none_or(|n| n.trim().is_empty());
+        let no_lender = facts.lender_type == LenderType::Unknown && no_name;
+        // Unlicensed or unknown and not named: courts need a defendant the police may first
+        // have to identify.
+        let unidentified = no_name
+            && matches!(facts.lender_type, LenderType::UnlicensedOrUnknown | LenderType::Unknown);
         // A scam with no known lender: the people writing may not be a lender at all.
         let scam_only = scam && no_lender;
         let illegal_debt = match (facts.illegal_debt, facts.lender_type) {
@@ -512,9 +674,12 @@ impl Guide {
                 plan.push("police", "police_fake_legal");
             }
             let stated_only = (facts.threats && !threats_found)
-                || (facts.contacted_third_parties && !third_found);
+                || ((facts.contacted_third_parties || !facts.contacted.is_empty()) && !third_found);
             if stated_only {
                 plan.push("police", "police_stated");
+            }
+            if unidentified {
+                plan.push("police", "police_identify");
             }
             plan.push("police", "police_close");
         };
@@ -538,10 +703,19 @@ impl Guide {
         if abuse && !scam_only {
             if threats || third_party || insult || harassment {
                 plan.push("court-injunction", "court_injunction");
+                if unidentified {
+                    plan.push("court-injunction", "court_unidentified");
+                }
             }
             plan.push("court-civil", "court_civil");
+            if unidentified {
+                plan.push("court-civil", "court_unidentified");
+            }
             if insult {
                 plan.push("court-private-prosecution", "court_private_prosecution");
+                if unidentified {
+                    plan.push("court-private-prosecution", "court_unidentified");
+                }
             }
         }
         let mut steps = plan.steps;
@@ -555,7 +729,57 @@ impl Guide {
             steps,
             notes_zh: self.notes(facts, abuse || scam, scam_only),
             avoid: self.avoid.clone(),
+            for_contacts: third_party.then(|| self.for_contacts(facts)),
         }
+    }
+
+    /// Whether the 中国银行业协会 guideline may be cited: its members' cases (bank, consumer
+    /// finance) with an event on or after its publication, or with no dates to tell.
+    fn cba_applies(facts: &CaseFacts) -> bool {
+        let published = jiff::civil::date(2026, 1, 30);
+        matches!(facts.lender_type, LenderType::BankOrCreditCard | LenderType::ConsumerFinance)
+            && facts.last_event.or(facts.first_event).is_none_or(|last| last >= published)
+    }
+
+    /// The contacted people's own rights and a message for them.
+    fn for_contacts(&self, facts: &CaseFacts) -> ForContacts {
+        let mut groups: Vec<Contacted> = facts.contacted.clone();
+        groups.sort();
+        groups.dedup();
+        let known: Vec<Contacted> =
+            groups.iter().copied().filter(|g| *g != Contacted::Unknown).collect();
+        let who_zh = if known.is_empty() {
+            "被联系的亲友、同事等第三人".to_string()
+        } else {
+            contacted_names_zh(&groups)
+        };
+        let mut rights_zh = Vec::new();
+        let mut articles = Vec::new();
+        for p in &self.for_contacts {
+            if !p.groups.is_empty() && !p.groups.iter().any(|g| groups.contains(g)) {
+                continue;
+            }
+            if p.cba && !Self::cba_applies(facts) {
+                continue;
+            }
+            rights_zh.push(p.detail_zh.clone());
+            for a in &p.articles {
+                if !articles.contains(a) {
+                    articles.push(a.clone());
+                }
+            }
+        }
+        let m = &self.contacts_message;
+        let greeting = match known.as_slice() {
+            [one] => m.greeting.get(one).unwrap_or(&m.greeting_default),
+            _ => &m.greeting_default,
+        };
+        let mut message_zh = format!("{greeting}：{}", m.body);
+        if known.iter().any(|g| matches!(g, Contacted::Colleagues | Contacted::Employer)) {
+            message_zh.push_str(&m.work_line);
+        }
+        message_zh.push_str(&m.closing);
+        ForContacts { groups, who_zh, rights_zh, articles, message_zh }
     }
 
     fn notes(&self, facts: &CaseFacts, anything: bool, scam_only: bool) -> Vec<String> {
@@ -571,19 +795,6 @@ impl Guide {
                 "对方可能并不是真正的放贷方，所以本计划没有列出向放贷机构投诉或起诉放贷机构。先不要按对方的要求付款；如果你确实有借款，请通过借款合同或App查明放贷机构全称，并只通过其官方客服核实欠款，再用 anjing facts 填写放贷方类型。"
                     .to_string(),
             );
-        }
-        if let (Some(first), Some(today)) = (facts.first_event, facts.as_of) {
-            let six = first.checked_add(6.months()).ok();
-            let five = first.checked_add(5.months()).ok();
-            if six.is_some_and(|d| d <= today) {
-                notes.push(format!(
-                    "最早的记录（{first}）距今已超过六个月：违反治安管理行为在六个月以内没有被公安机关发现的，不再处罚，其中较早的行为可能不再处罚。请尽快报警。"
-                ));
-            } else if five.is_some_and(|d| d <= today) {
-                notes.push(format!(
-                    "最早的记录（{first}）距今快满六个月：违反治安管理行为在六个月以内没有被公安机关发现的，不再处罚。请尽快报警。"
-                ));
-            }
         }
         match facts.lender_type {
             LenderType::UnlicensedOrUnknown => notes.push(
@@ -612,7 +823,14 @@ impl Guide {
                     .to_string(),
             ),
         }
-        notes.extend(self.limitations.iter().map(|g| format!("{}：{}", g.title_zh, g.detail_zh)));
+        // A period computed against the case's dates (`deadlines`) is not repeated here.
+        let dated = facts.first_event.or(facts.last_event).is_some();
+        notes.extend(
+            self.limitations
+                .iter()
+                .filter(|g| !(dated && g.computed.is_some()))
+                .map(|g| format!("{}：{}", g.title_zh, g.detail_zh)),
+        );
         notes
     }
 }
@@ -634,7 +852,17 @@ impl PlanBuilder<'_> {
             return;
         }
         let Some(c) = self.guide.channel(channel_id) else { return };
-        let asks = c.asks.iter().filter_map(|key| self.requirement(key)).collect();
+        let mut asks: Vec<Requirement> =
+            c.asks.iter().filter_map(|key| self.requirement(key)).collect();
+        let f = self.facts;
+        let unidentified = f.lender_name.as_deref().is_none_or(|n| n.trim().is_empty())
+            && matches!(f.lender_type, LenderType::UnlicensedOrUnknown | LenderType::Unknown);
+        if unidentified
+            && c.id == "police"
+            && let Some(r) = self.requirement("lender_clues")
+        {
+            asks.push(r);
+        }
         self.steps.push(Step {
             channel_id: c.id.clone(),
             short_zh: c.short_zh.clone(),
@@ -647,13 +875,23 @@ impl PlanBuilder<'_> {
     }
 
     fn requirement(&self, key: &str) -> Option<Requirement> {
-        let doc = self.guide.requirements.get(key)?;
         let f = self.facts;
+        let no_name = f.lender_name.as_deref().is_none_or(|n| n.trim().is_empty());
+        let unidentified = no_name
+            && matches!(f.lender_type, LenderType::UnlicensedOrUnknown | LenderType::Unknown);
+        // An unlicensed or unknown lender rarely has a name to give: ask for what identifies it.
+        let key = if unidentified && key == "lender_name" { "lender_clues" } else { key };
+        let doc = self.guide.requirements.get(key)?;
         let text = |v: &Option<String>| match v.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Have::Filled(s.to_string()),
             _ => Have::Missing,
         };
         let status = match doc.fact {
+            // Who the defendant is and where: for an unidentified lender, not something the
+            // person can prepare alone.
+            None if unidentified && matches!(key, "defendant_address" | "defendant_identity") => {
+                Have::Missing
+            }
             None => Have::Prepare,
             Some(Fact::LenderName) => text(&f.lender_name),
             Some(Fact::AppName) => text(&f.app_name),
@@ -669,8 +907,29 @@ impl PlanBuilder<'_> {
             }
             Some(Fact::Evidence) if f.evidence_count == 0 => Have::Missing,
             Some(Fact::Evidence) => Have::Filled(format!("已有{}条记录", f.evidence_count)),
+            Some(Fact::LenderClues) => {
+                let mut clues = Vec::new();
+                if let Have::Filled(app) = text(&f.app_name) {
+                    clues.push(format!("App名称“{app}”"));
+                }
+                if !f.collector_numbers.is_empty() {
+                    clues.push(format!("催收号码{}个", f.collector_numbers.len()));
+                }
+                if let Have::Filled(acct) = text(&f.payment_account) {
+                    clues.push(format!("收款账户“{acct}”"));
+                }
+                if clues.is_empty() { Have::Missing } else { Have::Filled(clues.join("、")) }
+            }
         };
-        let missing_zh = doc.missing_zh.clone().unwrap_or_else(|| match doc.fact {
+        let unidentified_missing = unidentified
+            && matches!(key, "defendant_address" | "defendant_identity")
+            && status == Have::Missing;
+        let missing_zh = if unidentified_missing {
+            Some("尚不清楚（对方身份不明：可先报警，由公安机关查明后补充）".to_string())
+        } else {
+            doc.missing_zh.clone()
+        };
+        let missing_zh = missing_zh.unwrap_or_else(|| match doc.fact {
             Some(Fact::Evidence | Fact::CollectorNumbers) => "尚未导入".to_string(),
             _ => "尚未填写".to_string(),
         });
@@ -942,22 +1201,150 @@ mod tests {
     }
 
     #[test]
-    fn limitation_notes_warn_about_six_months() {
+    fn limitation_notes_are_general_only_where_no_date_is_computed() {
         use jiff::civil::date;
         assert!(limitation_notes().iter().any(|g| g.detail_zh.contains("六个月")));
+        let six = |p: &Plan| p.notes_zh.iter().any(|n| n.contains("治安处罚：六个月"));
+        let three = |p: &Plan| p.notes_zh.iter().any(|n| n.contains("三年诉讼时效"));
+        // Undated: the general notes stand in for the computed deadlines.
+        let plan = advise(&facts(LenderType::BankOrCreditCard), &HARASSED);
+        assert!(six(&plan) && three(&plan), "{:?}", plan.notes_zh);
+        // Dated: `deadlines` computes them; the plan does not repeat them.
         let f = CaseFacts {
             first_event: Some(date(2025, 9, 1)),
+            last_event: Some(date(2026, 2, 1)),
             as_of: Some(date(2026, 3, 2)),
             ..facts(LenderType::BankOrCreditCard)
         };
         let plan = advise(&f, &HARASSED);
-        assert!(plan.notes_zh.iter().any(|n| n.contains("已超过六个月")), "{:?}", plan.notes_zh);
-        let f = CaseFacts { as_of: Some(date(2026, 2, 2)), ..f };
-        let plan = advise(&f, &HARASSED);
-        assert!(plan.notes_zh.iter().any(|n| n.contains("快满六个月")), "{:?}", plan.notes_zh);
-        let f = CaseFacts { as_of: Some(date(2025, 10, 1)), ..f };
-        let plan = advise(&f, &HARASSED);
-        assert!(!plan.notes_zh.iter().any(|n| n.contains("最早的记录")));
+        assert!(!six(&plan) && !three(&plan), "{:?}", plan.notes_zh);
+        // What cannot be computed from the case's dates stays, and says why.
+        assert!(
+            plan.notes_zh
+                .iter()
+                .any(|n| n.contains("三十日") && n.contains("不能按本案的日期计算")),
+            "{:?}",
+            plan.notes_zh
+        );
+        assert!(plan.notes_zh.iter().any(|n| n.contains("第四十二条") && n.contains("第五十条")));
+    }
+
+    fn unlicensed_with(abuse: &[(Practice, usize)], f: CaseFacts) -> Plan {
+        advise(&CaseFacts { lender_type: LenderType::UnlicensedOrUnknown, ..f }, abuse)
+    }
+
+    #[test]
+    fn an_unidentified_lender_is_asked_for_clues_not_a_full_name() {
+        let found =
+            [(Practice::Threat, 2), (Practice::Insult, 1), (Practice::ThirdPartyContact, 3)];
+        for t in [LenderType::UnlicensedOrUnknown, LenderType::Unknown] {
+            let plan = advise(&facts(t), &found);
+            assert_eq!(plan.channel_ids()[0], "police", "{:?}", plan.channel_ids());
+            for s in &plan.steps {
+                for r in &s.asks {
+                    assert_ne!(r.label_zh, "涉事机构全称", "{}: {t:?}", s.channel_id);
+                }
+            }
+            let lacking = plan.lacking_zh().join("\n");
+            assert!(!lacking.contains("涉事机构全称"), "{lacking}");
+            assert!(lacking.contains("对方身份线索（App名称、催收号码、收款账户）"), "{lacking}");
+            for id in ["court-civil", "court-injunction", "court-private-prosecution"] {
+                let step = &plan.steps[pos(&plan, id)];
+                assert!(step.why_zh.contains("先报警，由公安机关查明对方身份"), "{id}");
+                assert!(pos(&plan, "police") < pos(&plan, id));
+            }
+            let civil = &plan.steps[pos(&plan, "court-civil")];
+            let addr = civil.asks.iter().find(|r| r.key == "defendant_address").unwrap();
+            assert_eq!(addr.status, Have::Missing);
+            assert!(addr.missing_zh.contains("由公安机关查明"), "{}", addr.missing_zh);
+            let police = &plan.steps[pos(&plan, "police")];
+            assert!(police.why_zh.contains("收款账户"), "{}", police.why_zh);
+            assert!(police.asks.iter().any(|r| r.key == "lender_clues"));
+        }
+        // Clues on file are shown as had.
+        let f = CaseFacts {
+            app_name: Some("快闪借".into()),
+            collector_numbers: vec!["17100000000".into(), "17100000001".into()],
+            payment_account: Some("张某 6222****1234".into()),
+            ..CaseFacts::default()
+        };
+        let plan = unlicensed_with(&found, f);
+        let civil = &plan.steps[pos(&plan, "court-civil")];
+        let clue = civil.asks.iter().find(|r| r.key == "lender_clues").unwrap();
+        assert_eq!(
+            clue.status,
+            Have::Filled("App名称“快闪借”、催收号码2个、收款账户“张某 6222****1234”".into())
+        );
+        // A named unlicensed lender is asked for by name, as a court needs.
+        let named = unlicensed_with(
+            &found,
+            CaseFacts {
+                lender_name: Some("某某信息咨询有限公司".into()), ..CaseFacts::default()
+            },
+        );
+        let civil = &named.steps[pos(&named, "court-civil")];
+        assert!(civil.asks.iter().any(|r| r.key == "lender_name"));
+        assert!(!civil.why_zh.contains("先报警，由公安机关查明对方身份"));
+        // Licensed lenders keep 涉事机构全称 for 12378.
+        let plan = advise(&facts(LenderType::ConsumerFinance), &found);
+        assert!(plan.lacking_zh().iter().any(|l| l.starts_with("12378 需要涉事机构全称")));
+    }
+
+    #[test]
+    fn contacted_people_get_their_own_rights_and_a_message() {
+        use jiff::civil::date;
+        let f = CaseFacts {
+            contacted: vec![Contacted::Employer, Contacted::Relatives],
+            ..facts(LenderType::BankOrCreditCard)
+        };
+        // Stated only: the plan still treats it as third-party contact.
+        let plan = advise(&f, &[]);
+        assert!(plan.channel_ids().contains(&"police"), "{:?}", plan.channel_ids());
+        let police = &plan.steps[pos(&plan, "police")];
+        assert!(police.why_zh.contains("你填写的情况"), "{}", police.why_zh);
+        let c = plan.for_contacts.as_ref().unwrap();
+        assert_eq!(c.groups, [Contacted::Relatives, Contacted::Employer]);
+        assert_eq!(c.who_zh, "家人、亲属、工作单位（领导）");
+        let all = c.rights_zh.join("\n");
+        assert!(
+            all.contains("第一千零三十三条第（一）项") && all.contains("用自己的名义"),
+            "{all}"
+        );
+        assert!(all.contains("名誉权"), "{all}");
+        // Undated bank case: the guideline's point on related and unrelated third parties.
+        assert!(all.contains("债务相关第三人"), "{all}");
+        assert!(c.message_zh.starts_with("你好：") && c.message_zh.contains("与工作无关"));
+        assert!(c.message_zh.contains("不要替我还款") && c.message_zh.contains("12321"));
+        for id in &c.articles {
+            assert!(Library::builtin().unwrap().article(id).is_some(), "{id}");
+        }
+        // Relatives only, unlicensed lender: no 名誉权 point for work, no guideline point.
+        let f = CaseFacts { contacted: vec![Contacted::Relatives], ..CaseFacts::default() };
+        let plan = unlicensed_with(&[], f);
+        let c = plan.for_contacts.unwrap();
+        let all = c.rights_zh.join("\n");
+        assert!(!all.contains("名誉权") && !all.contains("中国银行业协会"), "{all}");
+        assert!(c.message_zh.starts_with("家里人：") && !c.message_zh.contains("与工作无关"));
+        // A bank case whose events all predate the guideline: not cited.
+        let f = CaseFacts {
+            contacted: vec![Contacted::Relatives],
+            first_event: Some(date(2025, 10, 1)),
+            last_event: Some(date(2026, 1, 29)),
+            ..facts(LenderType::BankOrCreditCard)
+        };
+        let c = advise(&f, &[]).for_contacts.unwrap();
+        assert!(!c.rights_zh.join("").contains("中国银行业协会"));
+        // Found in the evidence but not said who: a general greeting and who.
+        let plan = advise(&facts(LenderType::MicroLoan), &[(Practice::ThirdPartyContact, 4)]);
+        let c = plan.for_contacts.unwrap();
+        assert!(c.groups.is_empty() && c.who_zh.contains("第三人"), "{}", c.who_zh);
+        // Nobody contacted: nothing for contacts.
+        assert!(
+            advise(&facts(LenderType::MicroLoan), &[(Practice::Threat, 1)]).for_contacts.is_none()
+        );
+        for s in c.rights_zh.iter().chain([&c.message_zh]) {
+            assert!(!wording::overstates(s) && !wording::names_defunct_regulator_as_current(s));
+        }
     }
 
     #[test]

@@ -18,16 +18,18 @@ occurs verbatim in the reference.
 
 mod advise;
 mod article;
+mod deadline;
 mod error;
 mod library;
 mod scope;
 pub mod wording;
 
 pub use advise::{
-    Avoid, CaseFacts, Channel, Guidance, Guide, Have, LenderType, Plan, Requirement, Step, advise,
-    first_steps, limitation_notes, sms_report_12321,
+    Avoid, CaseFacts, Channel, Contacted, ForContacts, Guidance, Guide, Have, LenderType, Plan,
+    Requirement, Step, advise, contacted_names_zh, first_steps, limitation_notes, sms_report_12321,
 };
 pub use article::{Area, Article, Confidence};
+pub use deadline::{Deadline, DeadlineFacts, deadlines};
 pub use error::LawError;
 pub use library::{Basis, Condition, Library, MappingEntry};
 pub use scope::{Applies, CaseScope};

@@ -843,6 +843,8 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         app_name: text("app_name"),
         demanded_contacts_access: facts.get("contacts_access").is_some_and(|v| v == "yes"),
         contacted_third_parties: evidence.third_parties_contacted.value,
+        contacted: Vec::new(),
+        payment_account: None,
         threats: evidence.threats.value,
         scam_signs: evidence.scam_signs.value,
         reporter_name: text("borrower_name"),
