@@ -63,7 +63,10 @@ pub fn from_raw(raw: &str, unit: TimeUnit) -> Option<Timestamp> {
         TimeUnit::UnixMs => raw.parse::<i64>().ok().and_then(from_unix_ms),
         TimeUnit::UnixS => raw.parse::<i64>().ok().and_then(|s| Timestamp::from_second(s).ok()),
         TimeUnit::AppleS => raw.parse::<f64>().ok().filter(|f| f.is_finite()).and_then(|f| {
-            Timestamp::from_millisecond((f * 1000.0) as i64 + APPLE_EPOCH_OFFSET_S * 1000).ok()
+            // `as` saturates; the epoch shift must not overflow on a hostile value.
+            ((f * 1000.0) as i64)
+                .checked_add(APPLE_EPOCH_OFFSET_S * 1000)
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
         }),
         TimeUnit::AppleNs => raw.parse::<i64>().ok().and_then(|ns| {
             Timestamp::from_nanosecond(ns as i128 + APPLE_EPOCH_OFFSET_S as i128 * 1_000_000_000)
@@ -134,6 +137,9 @@ mod tests {
         assert!(from_raw("", TimeUnit::UnixS).is_none());
         assert!(from_raw("99999999999999999999", TimeUnit::UnixMs).is_none());
         assert!(from_raw("NaN", TimeUnit::AppleS).is_none());
+        // A hostile value near i64::MAX ms once overflowed the epoch shift (a debug panic).
+        assert!(from_raw("1e300", TimeUnit::AppleS).is_none());
+        assert!(from_raw("9223372036854775", TimeUnit::AppleS).is_none());
     }
 
     #[test]
