@@ -67,7 +67,44 @@ pub struct Night {
     pub end_hour: i8,
     pub kind: String,
     pub source: String,
+    /// First day (Asia/Shanghai, `YYYY-MM-DD`) the norm applies, and whom it addresses.
+    #[serde(default)]
+    pub effective_from: Option<String>,
+    #[serde(default)]
+    pub applies_to: Option<String>,
 }
+
+/// When and to whom an industry norm applies (`effective_from`, `applies_to` of a
+/// threshold in `thresholds.toml`). Without `effective_from` the norm is cited as before:
+/// "不符合…的要求".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NormScope<'a> {
+    /// First day (Asia/Shanghai) the norm applies, `YYYY-MM-DD`.
+    pub effective_from: Option<&'a str>,
+    /// Whom the norm addresses (plain Chinese), e.g. member institutions of an association.
+    pub applies_to: Option<&'a str>,
+}
+
+impl NormScope<'_> {
+    fn date(&self) -> Option<jiff::civil::Date> {
+        self.effective_from.and_then(|d| d.parse().ok())
+    }
+}
+
+macro_rules! norm_scope {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// When and to whom this threshold's norm applies.
+            pub fn scope(&self) -> NormScope<'_> {
+                NormScope {
+                    effective_from: self.effective_from.as_deref(),
+                    applies_to: self.applies_to.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+norm_scope!(Night, Flooding, ThirdParty);
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +112,11 @@ pub struct Flooding {
     pub max_unanswered_per_number_per_day: usize,
     pub kind: String,
     pub source: String,
+    /// First day (Asia/Shanghai, `YYYY-MM-DD`) the norm applies, and whom it addresses.
+    #[serde(default)]
+    pub effective_from: Option<String>,
+    #[serde(default)]
+    pub applies_to: Option<String>,
     pub max_attempts_per_day: usize,
     pub max_attempts_per_number_per_day: usize,
     pub heuristic_kind: String,
@@ -96,6 +138,11 @@ pub struct ThirdParty {
     pub min_contributors: usize,
     pub kind: String,
     pub source: String,
+    /// First day (Asia/Shanghai, `YYYY-MM-DD`) the norm applies, and whom it addresses.
+    #[serde(default)]
+    pub effective_from: Option<String>,
+    #[serde(default)]
+    pub applies_to: Option<String>,
 }
 
 impl Thresholds {
@@ -128,6 +175,13 @@ impl Thresholds {
         }
         if !(0.0..=1.0).contains(&t.rotation.min_similarity) || t.rotation.min_numbers < 2 {
             return Err(bad("rotation needs min_numbers ≥ 2 and 0 ≤ min_similarity ≤ 1"));
+        }
+        for scope in [t.night.scope(), t.flooding.scope(), t.third_party.scope()] {
+            if let Some(d) = scope.effective_from
+                && d.parse::<jiff::civil::Date>().is_err()
+            {
+                return Err(bad(&format!("effective_from must be a date YYYY-MM-DD, not {d:?}")));
+            }
         }
         Ok(t)
     }
@@ -178,19 +232,21 @@ fn night_contact(attempts: &[&PatternRecord], t: &Night, out: &mut Vec<PatternFi
     }
     let days: BTreeSet<String> = night.iter().map(|r| shanghai_date(r.time).to_string()).collect();
     let numbers: BTreeSet<&str> = night.iter().map(|r| r.number.as_str()).collect();
+    let (before, after) = split_by_date(&night, &t.scope());
+    let requirement =
+        format!("未经债务人同意，不在每日{:02}:00至次日{:02}:00催收", t.start_hour, t.end_hour);
     out.push(PatternFinding {
         practice: Practice::NightContact,
         rule: "pattern.night_contact".into(),
         record_ids: sorted_ids(&night),
         explanation: format!(
-            "共有{}次来电或短信发生在夜间{:02}:00至次日{:02}:00（北京时间），涉及{}天、{}个号码。夜间催收不符合{}的要求（这是{}，不是法律）。",
+            "共有{}次来电或短信发生在夜间{:02}:00至次日{:02}:00（北京时间），涉及{}天、{}个号码。{}",
             night.len(),
             t.start_hour,
             t.end_hour,
             days.len(),
             numbers.len(),
-            short_source(&t.source),
-            t.kind
+            norm_clause(&t.source, &t.kind, &t.scope(), &requirement, "夜间催收", before, after)
         ),
         details: json!({"count": night.len(), "days": days, "numbers": numbers, "start_hour": t.start_hour, "end_hour": t.end_hour, "kind": t.kind, "source": t.source}),
     });
@@ -198,6 +254,51 @@ fn night_contact(attempts: &[&PatternRecord], t: &Night, out: &mut Vec<PatternFi
 
 fn short_source(s: &str) -> &str {
     s.split('：').next().unwrap_or(s)
+}
+
+/// How many of `rs` fall before the norm's first day, and how many on or after it (all
+/// "after" when the norm has no date).
+fn split_by_date(rs: &[&PatternRecord], scope: &NormScope) -> (usize, usize) {
+    match scope.date() {
+        Some(d) => {
+            let before = rs.iter().filter(|r| shanghai_date(r.time) < d).count();
+            (before, rs.len() - before)
+        }
+        None => (0, rs.len()),
+    }
+}
+
+/// The sentence that cites an industry norm for `before` events that happened before it
+/// applied and `after` events on or after its first day. An event before the norm, or a
+/// lender the norm does not address, is measured against it as a reference standard
+/// (参照), never said to have broken it. `what` names the conduct (夜间催收).
+fn norm_clause(
+    source: &str,
+    kind: &str,
+    scope: &NormScope,
+    requirement: &str,
+    what: &str,
+    before: usize,
+    after: usize,
+) -> String {
+    let short = short_source(source);
+    let Some(from) = scope.date() else {
+        return format!("{what}不符合{short}的要求（这是{kind}，不是法律）。");
+    };
+    let whom = scope.applies_to.unwrap_or("金融机构");
+    let applies =
+        format!("{short}是{kind}，不是法律；它约束的是{whom}，自{from}起适用，要求{requirement}。");
+    let if_licensed = "如果联系您的是这类金融机构或它委托的催收机构";
+    let otherwise = "如果对方是无牌放贷人或个人，这份指引并不直接约束它，只能作为参照标准";
+    match (before, after) {
+        (0, _) => format!("{applies}{if_licensed}，{what}不符合这份指引；{otherwise}。"),
+        (_, 0) => format!(
+            "这些联系都发生在{from}之前，当时{short}还没有出台。这里只把它作为参照标准（它要求{requirement}），不是说对方违反了它（这是{kind}，不是法律）。"
+        ),
+        _ => format!(
+            "{applies}其中{after}次发生在{from}及以后：{if_licensed}，这{after}次{what}不符合这份指引；{otherwise}。另有{before}次发生在{from}之前，当时这份指引还没有出台，只作参照标准，不是说对方违反了它。"
+        ),
+    }
 }
 
 fn flooding(attempts: &[&PatternRecord], t: &Flooding, out: &mut Vec<PatternFinding>) {
@@ -217,16 +318,20 @@ fn flooding(attempts: &[&PatternRecord], t: &Flooding, out: &mut Vec<PatternFind
             })
             .collect();
         if unanswered.len() > t.max_unanswered_per_number_per_day {
+            let (before, after) = split_by_date(&unanswered, &t.scope());
+            let requirement = format!(
+                "债务人电话未接通时，对同一联系方式当天拨打不宜超过{}次",
+                t.max_unanswered_per_number_per_day
+            );
             out.push(PatternFinding {
                 practice: Practice::Flooding,
                 rule: "pattern.flooding.unanswered_per_number".into(),
                 record_ids: sorted_ids(&unanswered),
                 explanation: format!(
-                    "{day}，号码{number}在电话未接通的情况下共拨打{}次，超过{}次。这不符合{}的要求（这是{}，不是法律）。",
+                    "{day}，号码{number}在电话未接通的情况下共拨打{}次，超过{}次。{}",
                     unanswered.len(),
                     t.max_unanswered_per_number_per_day,
-                    short_source(&t.source),
-                    t.kind
+                    norm_clause(&t.source, &t.kind, &t.scope(), &requirement, "这样反复拨打", before, after)
                 ),
                 details: json!({"date": day, "number": number, "unanswered": unanswered.len(), "threshold": t.max_unanswered_per_number_per_day, "kind": t.kind, "source": t.source}),
             });
@@ -373,18 +478,19 @@ fn third_party_reach(attempts: &[&PatternRecord], t: &ThirdParty, out: &mut Vec<
     }
     let numbers: BTreeSet<&str> =
         reached.iter().map(|r| r.number.as_str()).filter(|n| !n.trim().is_empty()).collect();
+    let (before, after) = split_by_date(&reached, &t.scope());
+    let requirement = "原则上不向与债务无关的第三人催收，也不透露具体债务信息";
     out.push(PatternFinding {
         practice: Practice::ThirdPartyReach,
         rule: "pattern.third_party_reach".into(),
         record_ids: sorted_ids(&reached),
         explanation: format!(
-            "除本人外，已有{}位亲友或同事（{}）收到了{}次来电或短信，来自{}个不同号码。{}原则上禁止向无关第三人催收（这是{}，不是法律）。",
+            "除本人外，已有{}位亲友或同事（{}）收到了{}次来电或短信，来自{}个不同号码。{}",
             contributors.len(),
             contributors.iter().copied().collect::<Vec<_>>().join("、"),
             reached.len(),
             numbers.len(),
-            short_source(&t.source),
-            t.kind
+            norm_clause(&t.source, &t.kind, &t.scope(), requirement, "找亲友或同事催收", before, after)
         ),
         details: json!({"contributors": contributors, "records": reached.len(), "numbers": numbers, "number_count": numbers.len(), "kind": t.kind, "source": t.source}),
     });
@@ -479,6 +585,108 @@ mod tests {
         assert_eq!(night.len(), 1);
         assert_eq!(night[0].record_ids, vec![1, 2]);
         assert!(night[0].explanation.contains("不是法律"));
+    }
+
+    fn night_call(id: i64, time: &str) -> PatternRecord {
+        rec(id, RecordKind::Call, "13800000001", time, Some(CallResult::Missed), None, BORROWER)
+    }
+
+    fn night_explanation(rs: &[PatternRecord]) -> String {
+        let f = analyze(rs, &th());
+        f.into_iter().find(|f| f.practice == Practice::NightContact).unwrap().explanation
+    }
+
+    #[test]
+    fn industry_norm_has_a_first_day_and_an_addressee() {
+        let t = th();
+        for scope in [t.night.scope(), t.flooding.scope(), t.third_party.scope()] {
+            assert_eq!(scope.effective_from, Some("2026-01-30"));
+            assert!(scope.applies_to.unwrap().contains("金融机构"));
+        }
+        let bad = include_str!("../rules/cn/thresholds.toml").replacen(
+            "effective_from = \"2026-01-30\"",
+            "effective_from = \"30.1.2026\"",
+            1,
+        );
+        assert!(Thresholds::from_toml("x.toml", &bad).is_err());
+    }
+
+    #[test]
+    fn night_contact_after_the_guidance_is_measured_against_it_for_licensed_lenders() {
+        let e = night_explanation(&[night_call(1, "2026-03-04 23:30:00")]);
+        assert!(e.contains("不符合这份指引"), "{e}");
+        assert!(e.contains("金融机构"), "{e}");
+        assert!(e.contains("自2026-01-30起适用"), "{e}");
+        // An unlicensed lender is not bound by it: reference standard only.
+        assert!(e.contains("无牌放贷人") && e.contains("参照"), "{e}");
+        assert!(e.contains("不是法律") && !e.contains("违法"), "{e}");
+    }
+
+    #[test]
+    fn night_contact_before_the_guidance_only_uses_it_as_a_reference() {
+        let e = night_explanation(&[night_call(1, "2025-11-04 23:30:00")]);
+        assert!(e.contains("参照"), "{e}");
+        assert!(e.contains("不是说对方违反了它"), "{e}");
+        assert!(!e.contains("不符合"), "{e}");
+        // Both sides: one night call before, one after.
+        let e = night_explanation(&[
+            night_call(1, "2026-01-29 23:30:00"),
+            night_call(2, "2026-01-30 23:30:00"),
+        ]);
+        assert!(e.contains("其中1次发生在2026-01-30及以后"), "{e}");
+        assert!(e.contains("另有1次发生在2026-01-30之前"), "{e}");
+    }
+
+    #[test]
+    fn flooding_and_third_party_before_the_guidance_are_not_called_breaches() {
+        let calls: Vec<_> = (0..7)
+            .map(|i| {
+                rec(
+                    i,
+                    RecordKind::Call,
+                    "17012345678",
+                    &format!("2025-12-04 10:{:02}:00", i),
+                    Some(CallResult::Missed),
+                    None,
+                    BORROWER,
+                )
+            })
+            .collect();
+        let f = analyze(&calls, &th());
+        let hit = f.iter().find(|f| f.rule == "pattern.flooding.unanswered_per_number").unwrap();
+        assert!(
+            hit.explanation.contains("参照") && !hit.explanation.contains("不符合"),
+            "{}",
+            hit.explanation
+        );
+        let tp = [rec(
+            1,
+            RecordKind::Sms,
+            "17012345678",
+            "2025-12-04 10:00:00",
+            None,
+            Some("你儿子欠钱"),
+            "妈妈",
+        )];
+        let f = analyze(&tp, &th());
+        let hit = f.iter().find(|f| f.practice == Practice::ThirdPartyReach).unwrap();
+        assert!(
+            hit.explanation.contains("参照") && !hit.explanation.contains("不符合"),
+            "{}",
+            hit.explanation
+        );
+        let tp = [rec(
+            1,
+            RecordKind::Sms,
+            "17012345678",
+            "2026-02-04 10:00:00",
+            None,
+            Some("你儿子欠钱"),
+            "妈妈",
+        )];
+        let f = analyze(&tp, &th());
+        let hit = f.iter().find(|f| f.practice == Practice::ThirdPartyReach).unwrap();
+        assert!(hit.explanation.contains("不符合这份指引"), "{}", hit.explanation);
     }
 
     #[test]

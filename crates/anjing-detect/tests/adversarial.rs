@@ -85,3 +85,74 @@ fn full_width_and_traditional() {
     keeps(Disclosure, &["您的朋友在我司借款逾期未還，請轉告他"]);
     keeps(Threat, &["今天不还就爆ＴＸＬ", "再不还就爆ｔｘｌ"]);
 }
+
+#[test]
+fn phishing_family_emergency_and_student_account_scams_in_evasive_spellings() {
+    keeps(
+        Scam,
+        &[
+            "您的ETC認證已失效，請點擊鏈接重新認證",
+            "【醫保】您的醫保賬戶已停用，請打開 yb-gov.top 恢復",
+            "积分今晚清零，点 击 兑 换 jf.vip",
+            "您的账户存在异常，已被限制交易，请登录 bank-safe.cc 解除",
+            "你儿子在学校打架被扣下了，马上把赔偿金打到这个卡上",
+            "您女兒出車禍在搶救，請馬上轉賬交押金",
+            "您的学生账户未注销，会影响征信，请按客服指引操作",
+        ],
+    );
+}
+
+#[track_caller]
+fn lacks(p: Practice, texts: &[(&str, Option<&str>)]) {
+    for &(t, sender) in texts {
+        let c = det().classify(&Message { text: t, sender, time: None });
+        assert!(!c.practices.contains(&p), "{p} wrongly found in {t:?}: {:?}", c.findings);
+    }
+}
+
+#[test]
+fn genuine_court_e_service_is_not_fake_legal() {
+    lacks(
+        FakeLegal,
+        &[
+            (
+                "【12368】杭州市西湖区人民法院：（2026）浙0106民初1234号案件的传票已电子送达，请登录人民法院在线服务查收。",
+                Some("12368"),
+            ),
+            (
+                "你诉某公司劳动争议一案，本院已受理，现通过全国法院统一送达平台将受理通知书、举证通知书、开庭传票发送至你的手机，请注意查收。",
+                None,
+            ),
+        ],
+    );
+    // The same form with a deposit into a clerk's account is still a fake.
+    let c = det().classify(&Message::text(
+        "【12368】某某法院：（2026）民初888号案件需缴纳保证金3000元，请转账至书记员个人账户",
+    ));
+    assert!(c.practices.contains(&FakeLegal) && c.practices.contains(&Scam), "{:?}", c.findings);
+}
+
+#[test]
+fn police_warnings_quoting_scams_are_not_scams() {
+    lacks(
+        Scam,
+        &[
+            ("民警提醒：公安机关不会通过电话办案，更不会让您把钱转到安全账户。", None),
+            ("凡是提到“注销校园贷”“学生账户升级”的一定是诈骗，请立即挂断。", None),
+            ("收到ETC认证失效、医保卡停用等带链接的短信，不要点击，谨防被骗。", None),
+        ],
+    );
+}
+
+#[test]
+fn insults_without_debt_words() {
+    keeps(
+        Insult,
+        &[
+            "你这种人活该穷一辈子",
+            "看看你那副穷酸样，没用的东西",
+            "去你妈的，别装可怜",
+            "你全家都是骗子",
+        ],
+    );
+}

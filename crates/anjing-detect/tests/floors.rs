@@ -2,7 +2,7 @@
 //! real development set (committed copy `tests/data/dev-messages.jsonl` of
 //! `shared/data/dev-messages.jsonl`; override with `ANJING_DEV_DATA`) and on the
 //! synthetic check sets in `tests/data/`, on the published texts in
-//! `tests/data/published.jsonl` and `tests/data/published-2.jsonl` and on the adversarial set `tests/data/adversarial.jsonl`. Scoring is `anjing_detect::eval`, the
+//! `tests/data/published.jsonl`, `tests/data/published-2.jsonl` and `tests/data/published-3.jsonl` and on the adversarial set `tests/data/adversarial.jsonl`. Scoring is `anjing_detect::eval`, the
 //! same as `anjing eval`.
 
 use std::path::PathBuf;
@@ -68,8 +68,25 @@ fn published_2_floors() {
     // First run: all 0.485 / 0.950, certain (10 items, 9 of them scam) 0.091 / 1.000.
     // Weak spots at that run: scam SMS with links (ETC, 医保, 积分, bank phishing) 2 of 20,
     // insult 0 of 2, disclosure 0 of 2.
-    floor(&data("published-2.jsonl"), false, 0.45, 0.93);
-    floor(&data("published-2.jsonl"), true, 0.05, 0.95);
+    // After the published-3 round (generic: phishing links with masked URLs, points and 医保
+    // lures, "谨防过期" no longer read as an anti-fraud tail, family-emergency transfers,
+    // court e-service notices): all 0.596 / 0.950, certain 0.474 / 1.000.
+    floor(&data("published-2.jsonl"), false, 0.56, 0.93);
+    floor(&data("published-2.jsonl"), true, 0.40, 0.95);
+}
+
+#[test]
+fn published_3_floors() {
+    // Third batch of real published texts (ETC/医保/积分 phishing, refund and credit-repair
+    // scams, child-in-hospital and kidnapping calls, fake police, 12368 examples, police
+    // warnings that quote scams, victims retelling scams, a borrower's account of
+    // collectors), labelled before any run.
+    // First run, before any rule change: all 0.313 / 0.898, certain (18 items) 0.651 / 0.944.
+    // Weak spots at that run: scam 1 of 17 (phishing links, family emergencies, refunds,
+    // credit repair, student accounts), threat 1 of 5, police warnings quoting scams flagged.
+    // Reached after generic rule changes: all 0.916 / 0.939, certain 0.984 / 1.000.
+    floor(&data("published-3.jsonl"), false, 0.88, 0.92);
+    floor(&data("published-3.jsonl"), true, 0.95, 0.95);
 }
 
 #[test]
@@ -81,5 +98,9 @@ fn adversarial_floors() {
     // First run of the audit part (adv-0001..0083), before the fixes: 0.302 / 0.602.
     // First run of the second batch (adv-0084..0113), after them: 0.892 / 0.900.
     // Reached: 1.000 / 1.000 on all 116 (three hard negatives found by probing the new rules).
+    // Third batch (adv-0117..0142: phishing with bare domains, 注销校园贷, family emergencies,
+    // insults without debt words, genuine court e-service, police warnings quoting scams),
+    // first run before the rules were changed for it: 0.163 / 1.000 (10 of 26 exact).
+    // Reached: 1.000 / 1.000 on all 142.
     floor(&data("adversarial.jsonl"), false, 0.95, 0.97);
 }
