@@ -281,6 +281,10 @@ pub struct Guidance {
     /// when the case has dated events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed: Option<String>,
+    /// For a limitation note: shown only when the case has an event before this date, or no
+    /// dated event at all (the 2026-01-01 version switch says nothing to a 2026-only case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_before: Option<Date>,
 }
 
 /// A place people are often sent that is not the right first choice.
@@ -411,7 +415,7 @@ const USED_CHANNELS: [&str; 10] = [
     "court-civil",
     "court-private-prosecution",
 ];
-const USED_REASONS: [&str; 21] = [
+const USED_REASONS: [&str; 22] = [
     "lender",
     "regulator_licensed",
     "regulator_local",
@@ -432,6 +436,7 @@ const USED_REASONS: [&str; 21] = [
     "court_civil",
     "court_private_prosecution",
     "court_unidentified",
+    "court_private_unidentified",
     "police_identify",
 ];
 /// Requirement keys the routing below adds or substitutes itself.
@@ -714,7 +719,7 @@ impl Guide {
             if insult {
                 plan.push("court-private-prosecution", "court_private_prosecution");
                 if unidentified {
-                    plan.push("court-private-prosecution", "court_unidentified");
+                    plan.push("court-private-prosecution", "court_private_unidentified");
                 }
             }
         }
@@ -829,6 +834,9 @@ impl Guide {
             self.limitations
                 .iter()
                 .filter(|g| !(dated && g.computed.is_some()))
+                .filter(|g| {
+                    g.only_before.is_none_or(|before| facts.first_event.is_none_or(|f| f < before))
+                })
                 .map(|g| format!("{}：{}", g.title_zh, g.detail_zh)),
         );
         notes
@@ -1227,6 +1235,10 @@ mod tests {
             plan.notes_zh
         );
         assert!(plan.notes_zh.iter().any(|n| n.contains("第四十二条") && n.contains("第五十条")));
+        // Every event in 2026: the version switch is not mentioned.
+        let f = CaseFacts { first_event: Some(date(2026, 1, 2)), ..f };
+        let plan = advise(&f, &HARASSED);
+        assert!(!plan.notes_zh.iter().any(|n| n.contains("第四十二条")), "{:?}", plan.notes_zh);
     }
 
     fn unlicensed_with(abuse: &[(Practice, usize)], f: CaseFacts) -> Plan {
@@ -1250,9 +1262,13 @@ mod tests {
             assert!(lacking.contains("对方身份线索（App名称、催收号码、收款账户）"), "{lacking}");
             for id in ["court-civil", "court-injunction", "court-private-prosecution"] {
                 let step = &plan.steps[pos(&plan, id)];
-                assert!(step.why_zh.contains("先报警，由公安机关查明对方身份"), "{id}");
+                assert!(step.why_zh.contains("先报警，由公安机关查明"), "{id}");
                 assert!(pos(&plan, "police") < pos(&plan, id));
             }
+            // 自诉 is criminal procedure: no 民事诉讼法 article is cited for it.
+            let private = &plan.steps[pos(&plan, "court-private-prosecution")];
+            assert!(!private.why_zh.contains("民事诉讼法"), "{}", private.why_zh);
+            assert!(private.why_zh.contains("第二百四十六条"), "{}", private.why_zh);
             let civil = &plan.steps[pos(&plan, "court-civil")];
             let addr = civil.asks.iter().find(|r| r.key == "defendant_address").unwrap();
             assert_eq!(addr.status, Have::Missing);

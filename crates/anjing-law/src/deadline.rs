@@ -38,6 +38,9 @@ pub struct DeadlineFacts {
     pub undated_events: bool,
     /// Today (Asia/Shanghai).
     pub as_of: Option<Date>,
+    /// The plan claims nothing in a civil court (a scam with no known lender): the three-year
+    /// limitation of a claim for damages is then not listed.
+    pub no_civil_claim: bool,
 }
 
 /// One deadline for this case.
@@ -72,7 +75,10 @@ pub struct Deadline {
 /// The deadlines of a case. With no dated event, each period still appears, saying it cannot
 /// be computed, instead of a guessed date.
 pub fn deadlines(library: &Library, facts: &DeadlineFacts) -> Vec<Deadline> {
-    let mut out = vec![six_months(library, facts), three_years(library, facts)];
+    let mut out = vec![six_months(library, facts)];
+    if !facts.no_civil_claim {
+        out.push(three_years(library, facts));
+    }
     if facts.lender_type == LenderType::BankOrCreditCard {
         out.push(recordings(library, facts));
     }
@@ -139,7 +145,7 @@ fn six_months(library: &Library, facts: &DeadlineFacts) -> Deadline {
             }
             if let (Some(last), Some(end)) = (facts.last_event, due_latest) {
                 s.push_str(&format!(
-                    "最近一次在{last}，对应的日期是{end}；期限内的行为仍可报案，请尽早报警。"
+                    "最近一次在{last}，到{end}满六个月；期限内的行为仍可报案，请尽早报警。"
                 ));
             } else if passed == Some(true) {
                 s.push_str("期限内的行为仍可报案，请尽早报警。");
@@ -239,11 +245,11 @@ fn recordings(library: &Library, facts: &DeadlineFacts) -> Deadline {
             let mut s = head;
             if passed == Some(true) {
                 s.push_str(&format!(
-                    "本案最早的催收在{first}（北京时间），到{due}已满2年，较早的录音银行可能已不再保存；仍可书面要求银行提供尚在保存的催收录音和记录。"
+                    "本案最早的违规催收在{first}（北京时间），到{due}已满2年，较早的录音银行可能已不再保存；仍可书面要求银行提供尚在保存的催收录音和记录。"
                 ));
             } else {
                 s.push_str(&format!(
-                    "本案最早的催收在{first}（北京时间）：如需银行调取催收录音，建议在{due}前书面提出{}，并保留提出的记录。",
+                    "本案最早的违规催收在{first}（北京时间）：如需银行调取催收录音，建议在{due}前书面提出{}，并保留提出的记录。",
                     left_zh(days_left)
                 ));
             }
@@ -256,7 +262,7 @@ fn recordings(library: &Library, facts: &DeadlineFacts) -> Deadline {
     };
     Deadline {
         id: "credit_card_recordings_two_years",
-        title_zh: "信用卡催收录音：至少保存2年（据公开报道）",
+        title_zh: "信用卡催收录音：至少保存2年",
         article_ids: vec![id],
         confidence: Confidence::Verified2,
         confidence_label_zh: Confidence::Verified2.label_zh(),
@@ -286,6 +292,7 @@ mod tests {
             last_event: last,
             undated_events: false,
             as_of: Some(today),
+            no_civil_claim: false,
         }
     }
 
@@ -380,6 +387,15 @@ mod tests {
     }
 
     #[test]
+    fn no_civil_claim_no_limitation_of_damages() {
+        let mut f = facts(Some(date(2026, 2, 1)), None, date(2026, 3, 1));
+        f.no_civil_claim = true;
+        let d = deadlines(&lib(), &f);
+        assert!(d.iter().all(|x| x.id != "civil_limitation_three_years"));
+        assert!(d.iter().any(|x| x.id == "public_security_six_months"));
+    }
+
+    #[test]
     fn undated_events_are_said_to_be_left_out() {
         let mut f = facts(Some(date(2026, 2, 1)), Some(date(2026, 2, 1)), date(2026, 3, 1));
         f.undated_events = true;
@@ -400,6 +416,7 @@ mod tests {
                     last_event: Some(today),
                     undated_events: false,
                     as_of: Some(today),
+                    no_civil_claim: false,
                 };
                 for d in deadlines(&lib(), &f) {
                     assert!(!wording::overstates(&d.line_zh), "{}", d.line_zh);

@@ -30,6 +30,9 @@ enum Kind {
     IdNumber,
     Phone,
     Amount,
+    /// Who was contacted: a set of [`anjing_law::Contacted`] codes, stored comma-separated
+    /// in a fixed order so that the same answer is never logged as a change.
+    People,
 }
 
 /// One known fact key.
@@ -112,6 +115,12 @@ pub const FACT_KEYS: &[FactKey] = &[
         kind: Kind::YesNo,
     },
     FactKey {
+        key: "contacted_people",
+        label_zh: "被联系的是哪些人（你所知道的）",
+        question_zh: "被联系的是哪些人？可以填多项，用逗号或顿号分开：家人亲属、朋友、同事、工作单位（领导）、不清楚",
+        kind: Kind::People,
+    },
+    FactKey {
         key: "threats",
         label_zh: "是否受到过威胁（你所知道的）",
         question_zh: "有没有受到过威胁（包括电话里的）？",
@@ -134,6 +143,12 @@ pub const FACT_KEYS: &[FactKey] = &[
         label_zh: "是否收到过伪造的传票、公函、律师函等文书",
         question_zh: "有没有收到过看起来是伪造的法院传票、公安通知、公函或律师函（纸质或图片，不只是短信里的说法）？",
         kind: Kind::YesNo,
+    },
+    FactKey {
+        key: "repayment_account",
+        label_zh: "对方指定的还款或转账账户",
+        question_zh: "对方让你把钱还到或转到哪个账户？（户名、账号或收款码上的名字；无牌放贷往往只能靠它查明身份）",
+        kind: Kind::Text,
     },
     FactKey {
         key: "collector_company",
@@ -173,10 +188,14 @@ pub const FACTS_HELP: &str = "\
   loan_amount              借款金额
   contacts_access          App是否强制索取通讯录：yes / no / unknown
   third_parties_contacted  亲友、同事是否被联系过（你所知道的）：yes / no / unknown
+  contacted_people         被联系的是哪些人，可填多项：relatives（家人亲属）、friends（朋友）、
+                           colleagues（同事）、employer（工作单位、领导）、unknown（不清楚是谁），
+                           例如 contacted_people=relatives,colleagues 或 contacted_people=家人、同事
   threats                  是否受到过威胁（你所知道的）：yes / no / unknown
   scam_signs               是否有诈骗迹象（转账到个人账户、索要验证码、冒充公检法）：yes / no / unknown
   illegal_debt             是否属于高利放贷等非法债务（你所知道的）：yes / no / unknown
   forged_documents         是否收到过伪造的传票、公函、律师函等文书：yes / no / unknown
+  repayment_account        对方指定的还款或转账账户（户名、账号、收款码）
   collector_company        催收公司名称
   remedy                   想要的结果（诉求）
   damages                  主张的赔偿
@@ -247,6 +266,52 @@ fn parse_yes_no(v: &str) -> Option<&'static str> {
     }
 }
 
+/// The group for one word of a `contacted_people` answer.
+fn parse_contacted_word(w: &str) -> Option<anjing_law::Contacted> {
+    use anjing_law::Contacted;
+    let w = w.trim().to_lowercase();
+    if let Some(c) = Contacted::from_code(&w) {
+        return Some(c);
+    }
+    Some(match w.as_str() {
+        "家人" | "亲属" | "家人亲属" | "亲戚" | "家属" | "父母" | "配偶" | "子女" | "兄弟姐妹"
+        | "家里人" | "relative" | "family" => Contacted::Relatives,
+        "朋友" | "同学" | "好友" | "friend" => Contacted::Friends,
+        "同事" | "colleague" => Contacted::Colleagues,
+        "工作单位" | "单位" | "领导" | "公司" | "老板" | "雇主" | "工作单位（领导）" => {
+            Contacted::Employer
+        }
+        "不清楚" | "不知道" | "不清楚是谁" | "其他人" => Contacted::Unknown,
+        _ => return None,
+    })
+}
+
+/// A `contacted_people` answer as stored: codes in display order, comma-separated.
+fn parse_contacted(v: &str) -> Option<String> {
+    let mut groups = Vec::new();
+    for w in v.split([',', '，', '、', ';', '；', '/', ' ', '和']).filter(|w| !w.trim().is_empty())
+    {
+        groups.push(parse_contacted_word(w)?);
+    }
+    groups.sort();
+    groups.dedup();
+    if groups.is_empty() {
+        return None;
+    }
+    Some(groups.iter().map(|g| g.code()).collect::<Vec<_>>().join(","))
+}
+
+/// The stored `contacted_people` codes as groups (unknown codes skipped).
+fn contacted_groups(v: Option<&String>) -> Vec<anjing_law::Contacted> {
+    v.map(|v| v.split(',').filter_map(anjing_law::Contacted::from_code).collect())
+        .unwrap_or_default()
+}
+
+fn contacted_display(v: &str) -> String {
+    let groups: Vec<_> = v.split(',').filter_map(anjing_law::Contacted::from_code).collect();
+    if groups.is_empty() { v.to_string() } else { anjing_law::contacted_names_zh(&groups) }
+}
+
 fn yes_no_display(v: &str) -> &str {
     match v {
         "yes" => "是",
@@ -315,6 +380,12 @@ fn normalize(key: &str, raw: &str) -> Result<String, String> {
                 _ => bad("手机号码（11位）或带区号的固定电话"),
             }
         }
+        Kind::People => match parse_contacted(v) {
+            Some(c) => Ok(c),
+            None => bad(
+                "relatives（家人亲属）、friends（朋友）、colleagues（同事）、employer（工作单位、领导）、unknown（不清楚是谁），可填多项，用逗号分开",
+            ),
+        },
         Kind::Amount => {
             let has_number = v.chars().any(|c| {
                 c.is_ascii_digit()
@@ -349,6 +420,14 @@ fn lender_mismatch(facts: &BTreeMap<String, String>) -> Option<(&str, &'static s
 /// Refuses facts that contradict each other. An unlicensed lender with a licensed-sounding
 /// name is allowed (lenders borrow names); the plan says it is uncertain.
 fn check_consistent(facts: &BTreeMap<String, String>) -> Result<(), String> {
+    if facts.get("third_parties_contacted").is_some_and(|v| v == "no")
+        && let Some(people) = facts.get("contacted_people")
+    {
+        return Err(format!(
+            "third_parties_contacted（亲友、同事是否被联系过）填的是“否”，但 contacted_people（被联系的是哪些人）填了“{}”。两者矛盾，没有保存。请改正其中一项，例如：anjing facts --set third_parties_contacted=yes，或 anjing facts --set contacted_people=",
+            contacted_display(people)
+        ));
+    }
     if let Some((stated, suggested)) = lender_mismatch(facts)
         && stated != "unlicensed"
     {
@@ -403,6 +482,7 @@ fn display_value(key: &str, value: &str) -> String {
     match fact_key(key).map(|k| k.kind) {
         Some(Kind::LenderType) => lender_type_display(value),
         Some(Kind::YesNo) => yes_no_display(value).to_string(),
+        Some(Kind::People) => contacted_display(value),
         _ => value.to_string(),
     }
 }
@@ -472,6 +552,18 @@ fn ask(case: &mut Case, input: &mut dyn BufRead) -> Result<()> {
     let mut answers: Vec<(String, String)> = Vec::new();
     let mut out = std::io::stdout();
     'keys: for k in FACT_KEYS.iter().filter(|k| !stored.contains_key(k.key)) {
+        // Who was contacted is asked only when someone may have been.
+        if k.key == "contacted_people" {
+            let said = answers
+                .iter()
+                .rev()
+                .find(|(key, _)| key == "third_parties_contacted")
+                .map(|(_, v)| v)
+                .or(stored.get("third_parties_contacted"));
+            if said.is_some_and(|v| v == "no") {
+                continue;
+            }
+        }
         let mut tries = 0;
         loop {
             println!("{}", k.question_zh);
@@ -483,6 +575,7 @@ fn ask(case: &mut Case, input: &mut dyn BufRead) -> Result<()> {
                     print!("请输入编号或名称：");
                 }
                 Kind::YesNo => print!("是 / 否 / 不清楚："),
+                Kind::People => print!("例如“家人、同事”："),
                 _ => print!("> "),
             }
             out.flush()?;
@@ -582,8 +675,13 @@ pub struct EvidenceSummary {
     /// Numbers with abusive findings.
     pub collector_numbers: Vec<String>,
     pub third_parties_contacted: Observed,
+    /// Who was contacted, as the person said (`contacted_people`).
+    pub contacted_people: Vec<anjing_law::Contacted>,
     pub threats: Observed,
     pub scam_signs: Observed,
+    /// Per practice, the dated records behind its findings (for the bases of each version).
+    #[serde(skip)]
+    pub practice_dates: BTreeMap<Practice, Vec<Date>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -610,6 +708,8 @@ pub struct PlanOut {
     pub steps: Vec<StepOut>,
     pub notes_zh: Vec<String>,
     pub avoid: Vec<anjing_law::Avoid>,
+    /// For the people the collectors contacted: their rights and a message to send them.
+    pub for_contacts: Option<anjing_law::ForContacts>,
 }
 
 /// One line to send to 12321 by SMS.
@@ -632,6 +732,19 @@ pub struct BasisUse {
     /// Only the person's statement (`anjing facts`) says so; the evidence does not show it.
     pub from_statement: bool,
     pub statement_zh: String,
+    /// The case's dated records of this practice that fall in the article's period of force:
+    /// each version of a statute is shown with the events it covers. `None`: no dated record.
+    pub events: Option<EventSpan>,
+}
+
+/// The dated records a basis covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSpan {
+    pub count: usize,
+    pub first: Date,
+    pub last: Date,
+    /// e.g. `本案2025-11-03至2025-12-20的4条记录`.
+    pub zh: String,
 }
 
 /// One legal basis for this case.
@@ -675,7 +788,10 @@ pub struct Advice {
     pub legal_bases: Vec<AreaBases>,
     /// Bases left out for this case, and why (from the law data's own wording).
     pub bases_left_out_zh: Vec<String>,
+    /// The deadlines as lines for people (the dates, then each period).
     pub deadlines_zh: Vec<String>,
+    /// The deadlines computed against the case's dates (`anjing_law::deadlines`).
+    pub deadlines: Vec<anjing_law::Deadline>,
 }
 
 /// Finding ids whose latest review decision is `rejected` (reviews, migration 3).
@@ -739,6 +855,9 @@ fn fill_hint(requirement_key: &str) -> &'static str {
         "app_name" => "（anjing facts --set app_name=…）",
         "reporter_name" => "（anjing facts --set borrower_name=…）",
         "reporter_phone" => "（anjing facts --set borrower_phone=…）",
+        "lender_clues" => {
+            "（anjing facts --set app_name=… repayment_account=…；催收号码由 anjing import 导入后自动列出）"
+        }
         "collector_numbers" | "evidence" | "timeline" | "sms_text" => {
             "（anjing import 导入手机导出的短信、通话记录，再运行 anjing analyze）"
         }
@@ -768,6 +887,7 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
 
     // Per practice: count and date range of the records behind its findings.
     let mut per: BTreeMap<Practice, (usize, Option<Date>, Option<Date>)> = BTreeMap::new();
+    let mut dated: BTreeMap<Practice, BTreeMap<i64, Date>> = BTreeMap::new();
     let mut numbers: BTreeSet<String> = BTreeSet::new();
     for f in &findings {
         let e = per.entry(f.practice).or_insert((0, None, None));
@@ -775,6 +895,7 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         let ids: Vec<i64> = f.record_id.into_iter().chain(f.record_ids.iter().copied()).collect();
         for id in &ids {
             if let Some(d) = date_of(id) {
+                dated.entry(f.practice).or_default().insert(*id, d);
                 e.1 = Some(e.1.map_or(d, |x: Date| x.min(d)));
                 e.2 = Some(e.2.map_or(d, |x: Date| x.max(d)));
             }
@@ -787,6 +908,10 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
     }
     let first_event = per.values().filter_map(|v| v.1).min();
     let last_event = per.values().filter_map(|v| v.2).max();
+    // Abusive findings with a record that has no readable date: left out of the deadlines.
+    let undated_abuse = findings.iter().any(|f| {
+        f.record_id.into_iter().chain(f.record_ids.iter().copied()).any(|id| date_of(&id).is_none())
+    });
     let practices: Vec<PracticeCount> = Practice::ALL
         .into_iter()
         .filter_map(|p| {
@@ -817,6 +942,13 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         || found(Practice::Disclosure)
         || found(Practice::ThirdPartyReach)
         || relatives_reached;
+    // Naming who was contacted says that someone was.
+    let contacted = contacted_groups(facts.get("contacted_people"));
+    let third_stated = match facts.get("third_parties_contacted") {
+        Some(v) if v == "yes" || contacted.is_empty() => Some(v.clone()),
+        _ if !contacted.is_empty() => Some("yes".to_string()),
+        _ => None,
+    };
     let evidence = EvidenceSummary {
         records: records.len(),
         undated_records: records.iter().filter(|r| r.timestamp().is_none()).count(),
@@ -825,9 +957,11 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         first_event,
         last_event,
         collector_numbers: numbers.into_iter().collect(),
-        third_parties_contacted: observed(facts.get("third_parties_contacted"), third_evidence),
+        third_parties_contacted: observed(third_stated.as_ref(), third_evidence),
+        contacted_people: contacted.clone(),
         threats: observed(facts.get("threats"), found(Practice::Threat)),
         scam_signs: observed(facts.get("scam_signs"), found(Practice::Scam)),
+        practice_dates: dated.into_iter().map(|(p, m)| (p, m.into_values().collect())).collect(),
     };
 
     let lender_code = facts.get("lender_type").map(String::as_str).unwrap_or("unknown");
@@ -843,8 +977,8 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         app_name: text("app_name"),
         demanded_contacts_access: facts.get("contacts_access").is_some_and(|v| v == "yes"),
         contacted_third_parties: evidence.third_parties_contacted.value,
-        contacted: Vec::new(),
-        payment_account: None,
+        contacted: contacted.clone(),
+        payment_account: text("repayment_account"),
         threats: evidence.threats.value,
         scam_signs: evidence.scam_signs.value,
         reporter_name: text("borrower_name"),
@@ -869,7 +1003,19 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
     let scope = anjing_law::CaseScope::from_facts(&facts);
     let (bases_dates_zh, legal_bases, bases_left_out_zh) =
         legal_bases(&law, &evidence, &facts, &scope, as_of);
-    let deadlines_zh = deadlines(&law, &evidence, as_of);
+    let deadlines = anjing_law::deadlines(
+        &law,
+        &anjing_law::DeadlineFacts {
+            lender_type,
+            first_event,
+            last_event,
+            undated_events: undated_abuse,
+            as_of: Some(as_of),
+            no_civil_claim: !plan.steps.iter().any(|s| s.step.channel_id.starts_with("court-"))
+                && !plan.steps.is_empty(),
+        },
+    );
+    let deadlines_zh = deadlines_lines(&evidence, &deadlines, as_of);
     Ok(Advice {
         case_title: info.title,
         as_of,
@@ -884,6 +1030,7 @@ pub fn build(case: &Case, as_of: Date) -> Result<Advice> {
         legal_bases,
         bases_left_out_zh,
         deadlines_zh,
+        deadlines,
     })
 }
 
@@ -991,7 +1138,7 @@ fn plan_out(plan: Plan, facts: &BTreeMap<String, String>) -> PlanOut {
             }
         })
         .collect();
-    PlanOut { steps, notes_zh: plan.notes_zh, avoid: plan.avoid }
+    PlanOut { steps, notes_zh: plan.notes_zh, avoid: plan.avoid, for_contacts: plan.for_contacts }
 }
 
 /// The worst received messages, as 12321 SMS report lines (at most five).
@@ -1079,7 +1226,8 @@ fn legal_bases(
     let mut uses: Vec<(Practice, Option<Date>, Option<Date>, bool)> =
         ev.practices.iter().map(|pc| (pc.practice, pc.first, pc.last, false)).collect();
     for (key, p) in STATED_PRACTICES {
-        let stated = facts.get(key).is_some_and(|v| v == "yes");
+        let stated = facts.get(key).is_some_and(|v| v == "yes")
+            || (key == "third_parties_contacted" && !ev.contacted_people.is_empty());
         if stated && !uses.iter().any(|u| u.0 == p) {
             uses.push((p, None, None, true));
         }
@@ -1104,6 +1252,11 @@ fn legal_bases(
                 name_zh: practice.name_zh(),
                 from_statement: stated,
                 statement_zh: b.statement_zh.clone(),
+                events: event_span(
+                    ev.practice_dates.get(&practice).map(Vec::as_slice).unwrap_or_default(),
+                    b.effective_from,
+                    b.effective_to,
+                ),
             };
             if let Some(o) = by_article.iter_mut().find(|o| o.article_id == b.article_id) {
                 o.engaged_by.push(use_);
@@ -1143,46 +1296,41 @@ pub fn undated_range(as_of: Date) -> (Date, Date) {
     (as_of.checked_sub(3.years()).unwrap_or(as_of), as_of)
 }
 
-fn deadlines(law: &Library, ev: &EvidenceSummary, as_of: Date) -> Vec<String> {
+/// The dated records of a practice that fall in `from..=to` (an article's period of force).
+fn event_span(dates: &[Date], from: Option<Date>, to: Option<Date>) -> Option<EventSpan> {
+    let inside: Vec<Date> = dates
+        .iter()
+        .copied()
+        .filter(|d| from.is_none_or(|f| *d >= f) && to.is_none_or(|t| *d <= t))
+        .collect();
+    let first = *inside.iter().min()?;
+    let last = *inside.iter().max()?;
+    let count = inside.len();
+    let zh = if first == last {
+        format!("本案{first}的{count}条记录")
+    } else {
+        format!("本案{first}至{last}的{count}条记录")
+    };
+    Some(EventSpan { count, first, last, zh })
+}
+
+/// The deadline lines: the case's dates, then each period computed against them.
+fn deadlines_lines(
+    ev: &EvidenceSummary,
+    deadlines: &[anjing_law::Deadline],
+    as_of: Date,
+) -> Vec<String> {
     let mut out = Vec::new();
-    // The six-month rule as the reference holds it: only the 2025 revision's 第二十五条第一款.
-    let six_months = law.article("psl-2025-25-para-1");
     match (ev.first_event, ev.last_event) {
-        (Some(first), Some(last)) => {
-            out.push(format!(
-                "本案违规记录的日期：{first} 至 {last}（北京时间），按 {as_of} 计算。"
-            ));
-            if let Some(a) = six_months {
-                let at = |d: Date| d.checked_add(6.months()).ok();
-                let state = |d: Date| match at(d) {
-                    Some(end) if end <= as_of => format!("{d} 的记录到 {end} 已满六个月"),
-                    Some(end) => format!("{d} 的记录到 {end} 满六个月"),
-                    None => String::new(),
-                };
-                let mut line = format!(
-                    "{}规定：“{}”本案最早{}",
-                    a.citation_zh(),
-                    a.text.as_deref().unwrap_or_default(),
-                    state(first)
-                );
-                if last != first {
-                    line.push_str(&format!("；最近{}", state(last)));
-                }
-                line.push('。');
-                out.push(line);
-                let switch = jiff::civil::date(2026, 1, 1);
-                if a.effective_from.is_some_and(|from| first < from) || first < switch {
-                    out.push(
-                        "上面的六个月规定引自2025年修订的治安管理处罚法（2026年1月1日起施行）；本案2026年1月1日前的行为适用2012年修正的版本，本程序没有收录该版本的相应条文，期限以公安机关的认定为准。"
-                            .to_string(),
-                    );
-                }
-            }
-        }
+        (Some(first), Some(last)) => out
+            .push(format!("本案违规记录的日期：{first} 至 {last}（北京时间），按 {as_of} 计算。")),
         _ => out.push(
             "没有可读日期的违规记录，无法按日期计算六个月等期限。如果骚扰还在继续，请尽早报警。"
                 .to_string(),
         ),
+    }
+    for d in deadlines {
+        out.push(format!("{}〔{}〕：{}", d.title_zh, d.confidence_label_zh, d.line_zh));
     }
     out
 }
@@ -1239,7 +1387,32 @@ fn print_advice(a: &Advice) {
         }
     }
 
-    println!("\n四、向 12321 短信举报");
+    println!("\n四、被联系的人");
+    match &a.plan.for_contacts {
+        None => println!("  目前没有发现、你也没有填写亲友、同事被联系的情况。"),
+        Some(c) => {
+            let source =
+                match (c.groups.is_empty(), a.evidence.third_parties_contacted.from_evidence) {
+                    (false, true) => "据你填写；证据中也有联系第三人的记录",
+                    (false, false) => "据你填写，证据中尚未发现",
+                    (true, true) => "证据中有联系第三人的记录",
+                    (true, false) => "据你填写",
+                };
+            println!("  被联系的人：{}（{source}）", c.who_zh);
+            if c.groups.is_empty() {
+                println!(
+                    "  还没有填写被联系的是哪些人：anjing facts --set contacted_people=relatives,colleagues（家人亲属、朋友、同事、工作单位……）"
+                );
+            }
+            for r in &c.rights_zh {
+                println!("  · {r}");
+            }
+            println!("  可以发给他们的话：");
+            println!("  {}", c.message_zh);
+        }
+    }
+
+    println!("\n五、向 12321 短信举报");
     if a.sms_reports_12321.is_empty() {
         println!("  没有可举报的违规短信。");
     } else {
@@ -1256,7 +1429,7 @@ fn print_advice(a: &Advice) {
         }
     }
 
-    println!("\n五、可能涉及的法律依据");
+    println!("\n六、可能涉及的法律依据");
     println!("  {}", a.bases_dates_zh);
     if a.legal_bases.is_empty() {
         println!("  没有发现违规做法，你也没有填写这类情况，暂无需要列出的依据。");
@@ -1277,7 +1450,8 @@ fn print_advice(a: &Advice) {
                 } else {
                     ""
                 };
-                println!("      {}{source}：{}", u.name_zh, u.statement_zh);
+                let events = u.events.as_ref().map(|e| format!("（{}）", e.zh)).unwrap_or_default();
+                println!("      {}{source}{events}：{}", u.name_zh, u.statement_zh);
             }
         }
     }
@@ -1285,7 +1459,7 @@ fn print_advice(a: &Advice) {
         println!("  未列出：{l}");
     }
 
-    println!("\n六、期限和提醒");
+    println!("\n七、期限和提醒");
     for d in &a.deadlines_zh {
         println!("  · {d}");
     }
