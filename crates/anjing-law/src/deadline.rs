@@ -109,6 +109,7 @@ fn compute(facts: &DeadlineFacts, span: jiff::Span) -> Computed {
 /// `（还有 61 天）` / `（已过）`.
 fn left_zh(days_left: Option<i64>) -> String {
     match days_left {
+        Some(n) if n > 0 && n <= 30 => format!("（按今天计算只剩{n}天，请尽快办理）"),
         Some(n) if n > 0 => format!("（按今天计算还有{n}天）"),
         Some(_) => "（这个日期已经过了）".to_string(),
         None => String::new(),
@@ -330,6 +331,14 @@ mod tests {
         assert!(six.line_zh.contains("到2026-03-01已满六个月"), "{}", six.line_zh);
         assert!(!six.line_zh.contains("应在2026-03-01前"), "{}", six.line_zh);
         assert!(six.days_left.unwrap() <= 0);
+    }
+
+    #[test]
+    fn a_near_deadline_is_urgent() {
+        let f = facts(Some(date(2025, 9, 15)), Some(date(2025, 9, 15)), date(2026, 3, 1));
+        let six = find(&deadlines(&lib(), &f), "public_security_six_months").clone();
+        assert_eq!(six.days_left, Some(14));
+        assert!(six.line_zh.contains("只剩14天"), "{}", six.line_zh);
     }
 
     #[test]

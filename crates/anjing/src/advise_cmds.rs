@@ -1564,6 +1564,29 @@ mod tests {
     }
 
     #[test]
+    fn who_was_contacted_is_normalised_to_codes_in_one_order() {
+        assert_eq!(normalize("contacted_people", "同事、家人").unwrap(), "relatives,colleagues");
+        assert_eq!(
+            normalize("contacted_people", "家人和同事，家人").unwrap(),
+            "relatives,colleagues"
+        );
+        assert_eq!(normalize("contacted_people", "employer, unknown").unwrap(), "employer,unknown");
+        assert_eq!(normalize("contacted_people", "领导 朋友").unwrap(), "friends,employer");
+        let e = normalize("contacted_people", "家人、邻居").unwrap_err();
+        assert!(e.contains("relatives") && e.contains("邻居"), "{e}");
+        assert_eq!(contacted_display("relatives,colleagues"), "家人、亲属、同事");
+        let m = |t: &str, p: &str| {
+            BTreeMap::from([
+                ("third_parties_contacted".to_string(), t.to_string()),
+                ("contacted_people".to_string(), p.to_string()),
+            ])
+        };
+        assert!(check_consistent(&m("no", "relatives")).unwrap_err().contains("矛盾"));
+        assert!(check_consistent(&m("yes", "relatives")).is_ok());
+        assert!(check_consistent(&m("unknown", "relatives")).is_ok());
+    }
+
+    #[test]
     fn numbers_are_shown_as_dialled() {
         assert_eq!(dial_form("+8613800138000", "+86 138 0013 8000"), "13800138000");
         assert_eq!(dial_form("+861065123456", "010-65123456"), "01065123456");
