@@ -1440,6 +1440,12 @@ fn print_advice(a: &Advice) {
             "  标有“据你填写”的依据来自你在 anjing facts 中填写的情况，导入的证据中尚未发现这类记录；请尽量补充短信、通话记录或录音。"
         );
     }
+    if !a.evidence.contacted_people.is_empty() && !a.legal_bases.is_empty() {
+        println!(
+            "  被联系的人（据你填写）：{}。下面“联系第三人”的依据也保护他们本人，见“四、被联系的人”。",
+            anjing_law::contacted_names_zh(&a.evidence.contacted_people)
+        );
+    }
     for group in &a.legal_bases {
         println!("  【{}】", group.heading_zh);
         for b in &group.bases {

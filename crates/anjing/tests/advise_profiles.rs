@@ -413,7 +413,7 @@ fn profile_b_unlicensed_lender_across_the_2026_change() {
         assert!(why.contains("先报警，由公安机关查明对方身份"), "{court}: {why}");
     }
     let police_why = step(&a, "police")["why_zh"].as_str().unwrap();
-    assert!(police_why.contains("情节严重的，可能构成催收非法债务罪"), "{police_why}");
+    assert!(police_why.contains("达到“情节严重”程度的，可能构成催收非法债务罪"), "{police_why}");
     // 自诉 is criminal procedure: no 民事诉讼法 article is given for it.
     let private = step(&a, "court-private-prosecution")["why_zh"].as_str().unwrap();
     assert!(
@@ -440,7 +440,10 @@ fn profile_b_unlicensed_lender_across_the_2026_change() {
     let b293 = basis(&a, "criminal-law-293-1").expect("293之一 for an illegal debt");
     for u in b293["engaged_by"].as_array().unwrap() {
         let s = u["statement_zh"].as_str().unwrap();
-        assert!(s.contains("仅针对非法债务") && s.contains("情节严重的，可能构成"), "{s}");
+        assert!(
+            s.contains("仅针对非法债务") && s.contains("达到“情节严重”程度的，可能构成"),
+            "{s}"
+        );
     }
     let b253 = basis(&a, "criminal-law-253-1").expect("253之一");
     for u in b253["engaged_by"].as_array().unwrap() {
@@ -501,7 +504,7 @@ fn profile_c_scam_with_no_known_lender() {
         assert!(!ids.contains(&absent.to_string()), "{absent}: {ids:?}");
     }
     let why = step(&a, "police")["why_zh"].as_str().unwrap();
-    assert!(why.contains("数额较大的，可能构成诈骗罪") && why.contains("110"), "{why}");
+    assert!(why.contains("达到“数额较大”标准的，可能构成诈骗罪") && why.contains("110"), "{why}");
     assert!(!text.contains("涉事机构全称"), "{text}");
     // The account the money was to go to identifies the people behind it.
     assert!(text.contains("收款账户“刘某某 6217 0000 1234 5678”"), "{text}");
@@ -518,7 +521,7 @@ fn profile_c_scam_with_no_known_lender() {
     for b in bases(&a) {
         if b["article_id"] == "criminal-law-266" {
             let s = b["engaged_by"][0]["statement_zh"].as_str().unwrap();
-            assert!(s.contains("数额较大的，可能构成诈骗罪"), "{s}");
+            assert!(s.contains("达到“数额较大”标准的，可能构成诈骗罪"), "{s}");
         }
     }
     // A made-up court notice is not, by itself, a forged document under 刑法第二百八十条.
@@ -585,6 +588,17 @@ fn who_was_contacted_is_stored_once_and_logged_when_changed() {
     );
     assert!(text.contains("据你填写，证据中尚未发现"), "{text}");
     assert!(text.contains("可以发给他们的话"), "{text}");
+    assert!(
+        text.contains("被联系的人（据你填写）：家人、亲属、同事、工作单位（领导）。"),
+        "{text}"
+    );
+    let a: Value =
+        serde_json::from_str(&ok(&run(&c.dir, &["advise", "--json", "--as-of", "2026-03-01"])))
+            .unwrap();
+    assert!(basis(&a, "civil-code-1033-item-1").is_some(), "{}", a["legal_bases"]);
+    // No dated event: no deadline date is guessed.
+    assert!(a["deadlines"].as_array().unwrap().iter().all(|d| d["due"].is_null()));
+    assert!(a["deadlines_zh"].to_string().contains("无法计算具体日期"));
 }
 
 #[test]
