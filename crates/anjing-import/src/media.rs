@@ -123,6 +123,40 @@ fn png_size(head: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
+/// The children of an ISO-BMFF box body: `(type, body)`; stops at the first malformed box.
+fn bmff_boxes(mut b: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
+    std::iter::from_fn(move || {
+        let size = u32::from_be_bytes(b.get(0..4)?.try_into().ok()?) as usize;
+        let kind: [u8; 4] = b.get(4..8)?.try_into().ok()?;
+        let (hdr, size) = match size {
+            0 => (8, b.len()),
+            1 => (16, usize::try_from(u64::from_be_bytes(b.get(8..16)?.try_into().ok()?)).ok()?),
+            n => (8, n),
+        };
+        if size < hdr || size > b.len() {
+            return None;
+        }
+        let body = &b[hdr..size];
+        b = &b[size..];
+        Some((kind, body))
+    })
+}
+
+/// The pixel size of a HEIF/HEIC/AVIF image: the first `ispe` property
+/// (`meta` → `iprp` → `ipco`), read from the file's first 256 KiB.
+fn heif_size<R: Read + Seek>(r: &mut R) -> Option<(u32, u32)> {
+    r.rewind().ok()?;
+    let mut head = Vec::new();
+    r.take(256 * 1024).read_to_end(&mut head).ok()?;
+    let (_, meta) = bmff_boxes(&head).find(|(k, _)| k == b"meta")?;
+    let (_, iprp) = bmff_boxes(meta.get(4..)?).find(|(k, _)| k == b"iprp")?;
+    let (_, ipco) = bmff_boxes(iprp).find(|(k, _)| k == b"ipco")?;
+    let (_, ispe) = bmff_boxes(ipco).find(|(k, _)| k == b"ispe")?;
+    let w = u32::from_be_bytes(ispe.get(4..8)?.try_into().ok()?);
+    let h = u32::from_be_bytes(ispe.get(8..12)?.try_into().ok()?);
+    Some((w, h))
+}
+
 /// Walks JPEG markers up to the first SOFn (bounded: at most 1000 segments).
 fn jpeg_size<R: Read + Seek>(r: &mut R) -> Option<(u32, u32)> {
     r.seek(SeekFrom::Start(2)).ok()?;
@@ -199,6 +233,7 @@ fn image_meta<R: BufRead + Seek>(
     let size = match container {
         "png" => png_size(head),
         "jpeg" => jpeg_size(r),
+        "heif" | "avif" => heif_size(r),
         _ => None,
     };
     if let Some((w, h)) = size {
@@ -269,8 +304,10 @@ fn audio_meta<R: BufRead + Seek>(
         return Ok(Some(((info.duration_ms() + 500) / 1000) as i64));
     }
     r.rewind()?;
-    let mut opts = lofty::config::ParseOptions::new();
-    opts.read_tags(true).parsing_mode(lofty::config::ParsingMode::Relaxed);
+    // (`read_tags`/`parsing_mode` take `&mut self` and return a copy: chain them on one value.)
+    let opts = lofty::config::ParseOptions::new()
+        .read_tags(true)
+        .parsing_mode(lofty::config::ParsingMode::Relaxed);
     let probe = lofty::probe::Probe::new(&mut *r).options(opts).guess_file_type();
     let read = probe.map_err(|e| e.to_string()).and_then(|p| p.read().map_err(|e| e.to_string()));
     match read {
@@ -279,7 +316,10 @@ fn audio_meta<R: BufRead + Seek>(
             use lofty::file::TaggedFileExt as _;
             let p = file.properties();
             let ms = p.duration().as_millis() as u64;
-            meta.insert("codec".into(), json!(format!("{:?}", file.file_type())));
+            let container = format!("{:?}", file.file_type());
+            let codec = codec_of(&mut *r, file.file_type()).unwrap_or_else(|| container.clone());
+            meta.insert("container".into(), json!(container.to_lowercase()));
+            meta.insert("codec".into(), json!(codec));
             meta.insert("duration_ms".into(), json!(ms));
             if let Some(v) = p.sample_rate() {
                 meta.insert("sample_rate".into(), json!(v));
@@ -312,6 +352,33 @@ fn audio_meta<R: BufRead + Seek>(
             ));
             Ok(None)
         }
+    }
+}
+
+/// The codec inside a container lofty reads: `AAC`/`ALAC`/`FLAC` in MP4, `MP3`
+/// (`MPEG-1 Layer 3`) for MPEG audio; `None` where lofty only knows the container.
+fn codec_of<R: Read + Seek>(r: &mut R, ft: lofty::file::FileType) -> Option<String> {
+    use lofty::file::AudioFile as _;
+    let opts = lofty::config::ParseOptions::new()
+        .read_tags(false)
+        .parsing_mode(lofty::config::ParsingMode::Relaxed);
+    r.rewind().ok()?;
+    match ft {
+        lofty::file::FileType::Mp4 => {
+            let f = lofty::mp4::Mp4File::read_from(r, opts).ok()?;
+            f.properties().codec().map(|c| format!("{c:?}"))
+        }
+        lofty::file::FileType::Mpeg => {
+            let f = lofty::mpeg::MpegFile::read_from(r, opts).ok()?;
+            let p = f.properties();
+            let layer = match p.layer() {
+                lofty::mpeg::Layer::Layer1 => 1,
+                lofty::mpeg::Layer::Layer2 => 2,
+                lofty::mpeg::Layer::Layer3 => 3,
+            };
+            Some(if layer == 3 { "MP3".to_string() } else { format!("MPEG Layer {layer}") })
+        }
+        _ => None,
     }
 }
 
