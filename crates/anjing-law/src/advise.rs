@@ -295,6 +295,10 @@ pub struct Avoid {
     pub name_zh: String,
     /// Why not.
     pub why_zh: String,
+    /// Why not, for a lender no financial regulator hears (unlicensed, unknown): used instead
+    /// of `why_zh` when that names a regulator's hotline.
+    #[serde(default, skip_serializing)]
+    pub why_no_regulator_zh: Option<String>,
 }
 
 /// For the people the collectors contacted: their own rights, and a message to send them.
@@ -558,6 +562,7 @@ impl Guide {
         out.extend(self.reasons.values().map(String::as_str));
         for a in &self.avoid {
             out.extend([a.name_zh.as_str(), a.why_zh.as_str()]);
+            out.extend(a.why_no_regulator_zh.as_deref());
         }
         for g in self.first_steps.iter().chain(&self.limitations) {
             out.extend([g.title_zh.as_str(), g.detail_zh.as_str()]);
@@ -733,7 +738,14 @@ impl Guide {
         Plan {
             steps,
             notes_zh: self.notes(facts, abuse || scam, scam_only),
-            avoid: self.avoid.clone(),
+            avoid: self
+                .avoid
+                .iter()
+                .map(|a| match (&a.why_no_regulator_zh, police_first) {
+                    (Some(why), true) => Avoid { why_zh: why.clone(), ..a.clone() },
+                    _ => a.clone(),
+                })
+                .collect(),
             for_contacts: third_party.then(|| self.for_contacts(facts)),
         }
     }
@@ -1054,6 +1066,10 @@ mod tests {
         let police = &plan.steps[0];
         assert!(police.why_zh.contains("催收非法债务罪"), "{}", police.why_zh);
         assert!(police.why_zh.contains("情节严重"));
+        // Nothing points an unlicensed case to 12378, not even the list of places to avoid.
+        for a in &plan.avoid {
+            assert!(!a.why_zh.contains("12378"), "{}", a.why_zh);
+        }
         assert!(police.why_zh.contains("威胁恐吓（3）"), "{}", police.why_zh);
         // Police appears once even though two reasons put it in the plan.
         assert_eq!(ids.iter().filter(|c| **c == "police").count(), 1);

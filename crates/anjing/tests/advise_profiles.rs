@@ -401,6 +401,8 @@ fn profile_b_unlicensed_lender_across_the_2026_change() {
     for absent in ["12378", "lender", "local-regulator", "nifa"] {
         assert!(!ids.contains(&absent.to_string()), "{absent}: {ids:?}");
     }
+    // Not even the places to avoid send an unlicensed case to 12378.
+    assert!(!text.contains("12378"), "{text}");
     // No full registered name is asked of an unlicensed lender; the clues are.
     assert!(!text.contains("涉事机构全称"), "{text}");
     assert!(!a["plan"].to_string().contains("涉事机构全称"));
@@ -506,6 +508,7 @@ fn profile_c_scam_with_no_known_lender() {
     let why = step(&a, "police")["why_zh"].as_str().unwrap();
     assert!(why.contains("达到“数额较大”标准的，可能构成诈骗罪") && why.contains("110"), "{why}");
     assert!(!text.contains("涉事机构全称"), "{text}");
+    assert!(!text.contains("12378"), "{text}");
     // The account the money was to go to identifies the people behind it.
     assert!(text.contains("收款账户“刘某某 6217 0000 1234 5678”"), "{text}");
     let notes = a["plan"]["notes_zh"].to_string();
