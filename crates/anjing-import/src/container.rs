@@ -210,6 +210,124 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
+/// What a member is to the others of its ZIP, by the names in the central directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Imported on its own.
+    Alone,
+    /// A database with `NAME-wal` (and maybe `NAME-shm`) beside it: imported
+    /// after the walk, with the WAL applied ([`crate::wal`]).
+    Database { wal: String, shm: Option<String> },
+    /// The `-wal` of the database member named here.
+    Wal { db: String },
+    /// The `-shm` of the database member named here (an index, no rows).
+    Shm { db: String },
+    /// An sms-ie `messages.ndjson` with a `data/` folder beside it: imported
+    /// after the walk, linked to the media ([`crate::smsie::import_with`]).
+    Messages { parts: Vec<String> },
+    /// A file of the `data/` folder next to the `messages.ndjson` named here:
+    /// an MMS part's media. Its key in [`crate::Hints::attachments`] is `key`.
+    Part { messages: String, key: String },
+}
+
+impl Role {
+    /// Whether the member waits until the whole ZIP has been walked.
+    pub fn deferred(&self) -> bool {
+        !matches!(self, Role::Alone)
+    }
+}
+
+/// The roles of a ZIP's members (see [`plan`]).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    roles: std::collections::BTreeMap<String, Role>,
+}
+
+impl Plan {
+    /// The role of a member by its decoded name.
+    pub fn role(&self, name: &str) -> Role {
+        self.roles.get(name).cloned().unwrap_or(Role::Alone)
+    }
+
+    /// Members that are imported after the walk (databases with a WAL, sms-ie
+    /// messages with media), in name order.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, &Role)> {
+        self.roles
+            .iter()
+            .filter(|(_, r)| matches!(r, Role::Database { .. } | Role::Messages { .. }))
+            .map(|(n, r)| (n.as_str(), r))
+    }
+}
+
+/// Reads the central directory and names which members belong together, by
+/// the names the tools that write them use (content still decides the format
+/// of each; a group whose main member turns out to be something else is
+/// imported member by member):
+/// * `X-wal` / `X-shm` beside a member `X` (SQLite's write-ahead log and its
+///   index: a phone database copied while in use);
+/// * `D/messages.ndjson` with members under `D/data/` (the SMS Import/Export
+///   app's message export: `messages.ndjson`, then each MMS part's media as
+///   `data/<file name>`; tmo1/sms-ie `ImportExportMessages.kt`).
+pub fn plan<R: Read + Seek>(reader: R) -> Result<Plan, ImportError> {
+    let mut zip = open(reader)?;
+    let mut names = std::collections::BTreeSet::new();
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else { continue };
+        if f.is_dir() {
+            continue;
+        }
+        let name = decode_name(f.name_raw());
+        if unsafe_path(&name).is_none() {
+            names.insert(name);
+        }
+    }
+    let mut roles = std::collections::BTreeMap::new();
+    for name in &names {
+        for (suffix, is_wal) in [("-wal", true), ("-shm", false)] {
+            let Some(db) = name.strip_suffix(suffix) else { continue };
+            if db.is_empty() || !names.contains(db) {
+                continue;
+            }
+            let wal = format!("{db}-wal");
+            if !names.contains(&wal) {
+                continue; // an -shm alone adds nothing: the database is read as it is
+            }
+            let role =
+                if is_wal { Role::Wal { db: db.into() } } else { Role::Shm { db: db.into() } };
+            roles.insert(name.clone(), role);
+            let shm = format!("{db}-shm");
+            roles.insert(
+                db.to_string(),
+                Role::Database { wal, shm: names.contains(&shm).then_some(shm) },
+            );
+        }
+    }
+    for name in &names {
+        let (dir, base) = match name.rsplit_once('/') {
+            Some((d, b)) => (format!("{d}/"), b),
+            None => (String::new(), name.as_str()),
+        };
+        if base != "messages.ndjson" || roles.contains_key(name) {
+            continue;
+        }
+        let data = format!("{dir}data/");
+        let parts: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with(&data) && !roles.contains_key(*n))
+            .cloned()
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        for p in &parts {
+            let key = p[dir.len()..].to_string();
+            roles.insert(p.clone(), Role::Part { messages: name.clone(), key });
+        }
+        roles.insert(name.clone(), Role::Messages { parts });
+    }
+    Ok(Plan { roles })
+}
+
 fn member_locator(path: &str, index: u64) -> Locator {
     Locator { path: path.to_string(), index, line: 0, column: 0, offset: 0 }
 }
@@ -406,6 +524,47 @@ mod tests {
             &mut |_| Ok(()),
         );
         assert!(matches!(r, Err(ImportError::Refused { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn plan_pairs_databases_with_their_wal_and_smsie_messages_with_their_media() {
+        let z = zip_of(&[
+            ("手机/mmssms.db", b"x"),
+            ("手机/mmssms.db-wal", b"x"),
+            ("手机/mmssms.db-shm", b"x"),
+            ("calllog.db", b"x"),
+            ("calllog.db-shm", b"x"),
+            ("sms-ie/messages.ndjson", b"{}"),
+            ("sms-ie/data/PART_1.jpg", b"x"),
+            ("sms-ie/data/PART_2.amr", b"x"),
+            ("data/PART_3.jpg", b"x"),
+        ]);
+        let p = plan(Cursor::new(&z)).unwrap();
+        assert_eq!(
+            p.role("手机/mmssms.db"),
+            Role::Database {
+                wal: "手机/mmssms.db-wal".into(),
+                shm: Some("手机/mmssms.db-shm".into())
+            }
+        );
+        assert_eq!(p.role("手机/mmssms.db-wal"), Role::Wal { db: "手机/mmssms.db".into() });
+        assert_eq!(p.role("手机/mmssms.db-shm"), Role::Shm { db: "手机/mmssms.db".into() });
+        // An -shm without a WAL changes nothing: both are members of their own.
+        assert_eq!(p.role("calllog.db"), Role::Alone);
+        assert_eq!(p.role("calllog.db-shm"), Role::Alone);
+        assert_eq!(
+            p.role("sms-ie/messages.ndjson"),
+            Role::Messages {
+                parts: vec!["sms-ie/data/PART_1.jpg".into(), "sms-ie/data/PART_2.amr".into()]
+            }
+        );
+        assert_eq!(
+            p.role("sms-ie/data/PART_2.amr"),
+            Role::Part { messages: "sms-ie/messages.ndjson".into(), key: "data/PART_2.amr".into() }
+        );
+        // A data/ folder without a messages.ndjson beside it is just files.
+        assert_eq!(p.role("data/PART_3.jpg"), Role::Alone);
+        assert_eq!(p.groups().count(), 2);
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod sniff;
 pub mod table;
 pub mod typedstream;
 pub mod unescape;
+pub mod wal;
 
 pub use sniff::{Format, sniff};
 
@@ -150,6 +151,22 @@ pub struct Hints {
     pub time: Option<String>,
     /// `--map 时间=time,号码=number`: spreadsheet header → field (see [`table`]).
     pub column_map: Vec<(String, String)>,
+    /// Files that came with this one and belong to its records, by their path
+    /// relative to this file's folder (`data/PART_1767621185000.jpg` next to an
+    /// sms-ie `messages.ndjson` in its ZIP): the MMS parts' media, already
+    /// stored as artifacts of their own. The importer links each record to
+    /// the ones it names (see [`smsie`]).
+    pub attachments: BTreeMap<String, Attachment>,
+}
+
+/// A stored file that belongs to records of another one (an MMS part's media).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// SHA-256 of the stored bytes: the artifact (and blob) name.
+    pub sha256: String,
+    /// Where it came from, as an artifact's file name: `导出.zip!/data/PART_1.jpg`.
+    pub member: String,
+    pub size: u64,
 }
 
 /// Largest file the in-memory paths of [`import`] buffer (XLSX, media) when
@@ -169,6 +186,7 @@ pub fn import_with<R: std::io::BufRead + std::io::Seek>(
         Format::Image | Format::Audio => media::import(format, reader, hints, sink),
         Format::Note => note::import(reader, sink),
         Format::Zip => container::list(reader, hints, sink),
+        Format::SmsIe => smsie::import_with(reader, hints, sink),
         other => import(other, reader, sink),
     }
 }
@@ -269,6 +287,118 @@ pub fn import_path(
             let file = std::fs::File::open(path)?;
             import(other, std::io::BufReader::with_capacity(1 << 16, file), sink)
         }
+    }
+}
+
+/// Publishes how far an import has got, in bytes of the file (see [`import_stored`]).
+pub type Progress<'a> = &'a dyn Fn(u64);
+
+/// A reader that publishes how many bytes have been consumed.
+struct Counted<'p, R> {
+    inner: R,
+    pos: u64,
+    shown: u64,
+    progress: Progress<'p>,
+}
+
+impl<R> Counted<'_, R> {
+    fn advance(&mut self, n: u64) {
+        self.pos += n;
+        if self.pos - self.shown >= PROGRESS_STEP {
+            self.shown = self.pos;
+            (self.progress)(self.pos);
+        }
+    }
+}
+
+/// Progress is published at most every this many bytes.
+const PROGRESS_STEP: u64 = 64 * 1024;
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.advance(n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::BufRead for Counted<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.advance(amt as u64);
+    }
+}
+
+impl<R: std::io::Seek> std::io::Seek for Counted<'_, R> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+/// A sink that counts the records of a database and publishes the share read
+/// so far, scaled to the file's size (a database is not read front to back).
+struct CountingSink<'s, 'p> {
+    inner: &'s mut dyn RecordSink,
+    done: u64,
+    rows: u64,
+    size: u64,
+    shown: u64,
+    progress: Progress<'p>,
+}
+
+impl RecordSink for CountingSink<'_, '_> {
+    fn record(&mut self, record: RawRecord) -> Result<(), SinkError> {
+        self.inner.record(record)?;
+        self.done += 1;
+        let at = ((self.done.min(self.rows) as u128 * self.size as u128) / self.rows.max(1) as u128)
+            as u64;
+        if at.saturating_sub(self.shown) >= PROGRESS_STEP {
+            self.shown = at;
+            (self.progress)(at);
+        }
+        Ok(())
+    }
+    fn problem(&mut self, problem: Problem) -> Result<(), SinkError> {
+        self.inner.problem(problem)
+    }
+}
+
+/// Reads a stored file at `path` with the user's `hints`, whatever its format
+/// (a ZIP only lists its members: the vault imports them), and tells
+/// `progress` how far it has got in bytes of the file: streaming formats as
+/// they are read, databases by the share of their rows delivered (counted
+/// first with `count(*)` on the tables that hold the records).
+pub fn import_stored(
+    format: Format,
+    path: &std::path::Path,
+    hints: &Hints,
+    sink: &mut dyn RecordSink,
+    progress: Progress<'_>,
+) -> Result<ImportStats, ImportError> {
+    let size = std::fs::metadata(path)?.len();
+    let format = refine(format, path)?;
+    if format.needs_path() {
+        let rows = wal::count_records(format, path).unwrap_or(0);
+        if rows == 0 {
+            return import_path(format, path, sink);
+        }
+        let mut counting = CountingSink { inner: sink, done: 0, rows, size, shown: 0, progress };
+        return import_path(format, path, &mut counting);
+    }
+    let file = std::fs::File::open(path)?;
+    let reader = Counted {
+        inner: std::io::BufReader::with_capacity(1 << 16, file),
+        pos: 0,
+        shown: 0,
+        progress,
+    };
+    match format {
+        Format::SmsIe => smsie::import_with(reader, hints, sink),
+        other => import_with(other, reader, hints, sink),
     }
 }
 

@@ -20,7 +20,11 @@ This importer reads both layouts from a stream — NDJSON lines or one JSON
 array, element by element — and tells SMS, MMS and calls apart per object
 (`m_type` → MMS; `number` and `duration` → call; otherwise SMS), so a
 `calls.ndjson` or an old v1 `messages.json` array reads too. The ZIP itself is
-opened by the container importer, which hands `messages.ndjson` here.
+opened by the container importer ([`crate::container::plan`]): the app writes
+`messages.ndjson` first, then each MMS part's media as `data/<last path
+segment of the part's _data>`. The vault stores those files as artifacts of
+their own (format `mms_part`, not separate screenshots) and hands their hashes
+here in [`Hints::attachments`]; [`import_with`] links each MMS to them.
 Derivation is the Android one ([`crate::android`]); every key of the object
 is kept in `original` except that a `…__base64__` value is replaced by
 `{"base64_len", "sha256"}` (SHA-256 of the base64 text; the bytes stay in the
@@ -31,7 +35,7 @@ Locators: NDJSON `line:N` (1-based line, its byte offset), array `/N`
 `malformed_json`, `truncated` (Unreadable), and the Android ones.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
 use anjing_model::time::TimeUnit;
@@ -41,7 +45,7 @@ use sha2::{Digest, Sha256};
 
 use crate::android::{derive_call, derive_mms, derive_sms};
 use crate::db::Ctx;
-use crate::{ImportError, ImportStats, Locator, Problem, RecordSink, Severity};
+use crate::{Attachment, Hints, ImportError, ImportStats, Locator, Problem, RecordSink, Severity};
 
 /// Whether the head of a file looks like an sms-ie export: JSON (an object or an
 /// array of objects) with Android message or call-log keys.
@@ -72,17 +76,77 @@ pub fn looks_like_smsie(head: &[u8]) -> bool {
 
 /// Reads an sms-ie export (NDJSON or a JSON array) and streams it to `sink`.
 pub fn import<R: BufRead>(
-    mut reader: R,
+    reader: R,
     sink: &mut dyn RecordSink,
 ) -> Result<ImportStats, ImportError> {
+    import_with(reader, &Hints::default(), sink)
+}
+
+/// The MMS media of an export: the stored `data/` files ([`Hints::attachments`])
+/// and which of them the records named.
+struct Links<'h> {
+    files: &'h BTreeMap<String, Attachment>,
+    used: BTreeSet<String>,
+}
+
+/// The ZIP member an MMS part's media was written to: `data/` + the last path
+/// segment of its `_data` (sms-ie writes `data/<Uri(_data).lastPathSegment>`).
+pub fn part_member(data: &str) -> Option<String> {
+    let seg = data.rsplit('/').next().filter(|s| !s.is_empty())?;
+    Some(format!("data/{seg}"))
+}
+
+/// Like [`import`], linking each MMS to its parts' media in `hints.attachments`
+/// (the files of the export's `data/` folder, already stored): the record's
+/// `original` gains `__anjing_attachments`, one `{part, _data, ct, member,
+/// sha256, size}` per part whose file is there, so the record points at the
+/// stored media blob. A part whose file is missing is a `mms_media_missing`
+/// warning on its record; a file no MMS names is a `mms_part_unreferenced`
+/// warning (it stays stored either way).
+pub fn import_with<R: BufRead>(
+    mut reader: R,
+    hints: &Hints,
+    sink: &mut dyn RecordSink,
+) -> Result<ImportStats, ImportError> {
+    let mut links = Links { files: &hints.attachments, used: BTreeSet::new() };
     let mut ctx = Ctx::new(sink);
+    let stats = read_all(&mut reader, &mut ctx, &mut links)?;
+    if stats.is_some() {
+        for (name, a) in links.files.iter().filter(|(n, _)| !links.used.contains(*n)) {
+            ctx.problem(Problem {
+                severity: Severity::Warning,
+                code: "mms_part_unreferenced".into(),
+                locator: Some(Locator {
+                    path: a.member.clone(),
+                    index: 0,
+                    line: 0,
+                    column: 0,
+                    offset: 0,
+                }),
+                message_zh: format!(
+                    "导出里的“{name}”没有哪条彩信引用它（{} 字节，SHA-256 {}），文件已原样保存",
+                    a.size, a.sha256
+                ),
+                cause_en: format!("{name}: no MMS part names this file"),
+            })?;
+        }
+    }
+    Ok(ctx.stats)
+}
+
+/// Reads the records; `None` when the file was empty.
+fn read_all<R: BufRead>(
+    mut reader: R,
+    ctx: &mut Ctx<'_>,
+    links: &mut Links<'_>,
+) -> Result<Option<()>, ImportError> {
     // Skip a BOM and leading white space to see which layout it is.
     let mut offset = 0u64;
     let mut line = 1u64;
     let first = loop {
         let buf = reader.fill_buf()?;
         if buf.is_empty() {
-            return Ok(ctx.stats);
+            return Ok(None);
         }
         if offset == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
             reader.consume(3);
@@ -106,16 +170,17 @@ pub fn import<R: BufRead>(
         }
     };
     if first == b'[' {
-        import_array(reader, &mut ctx)?;
+        import_array(reader, ctx, links)?;
     } else {
-        import_ndjson(reader, &mut ctx, line, offset)?;
+        import_ndjson(reader, ctx, links, line, offset)?;
     }
-    Ok(ctx.stats)
+    Ok(Some(()))
 }
 
 fn import_ndjson<R: BufRead>(
     mut reader: R,
     ctx: &mut Ctx<'_>,
+    links: &mut Links<'_>,
     first_line: u64,
     first_offset: u64,
 ) -> Result<(), ImportError> {
@@ -141,7 +206,7 @@ fn import_ndjson<R: BufRead>(
         };
         if !content.is_empty() {
             match serde_json::from_slice::<Value>(content) {
-                Ok(Value::Object(obj)) => deliver(ctx, obj, locator)?,
+                Ok(Value::Object(obj)) => deliver(ctx, links, obj, locator)?,
                 Ok(_) => ctx.problem(unreadable(
                     &locator,
                     "not_an_object",
@@ -190,10 +255,11 @@ fn unreadable(locator: &Locator, code: &str, zh: String, en: String) -> Problem 
 /// One JSON object → a record.
 fn deliver(
     ctx: &mut Ctx<'_>,
+    links: &mut Links<'_>,
     obj: Map<String, Value>,
     locator: Locator,
 ) -> Result<(), ImportError> {
-    let original: BTreeMap<String, Value> = obj
+    let mut original: BTreeMap<String, Value> = obj
         .into_iter()
         .map(|(k, v)| {
             if k.ends_with("__base64__")
@@ -209,6 +275,9 @@ fn deliver(
         })
         .collect();
     let mut probs = Vec::new();
+    if original.contains_key("m_type") {
+        link_parts(&mut original, links, &locator, &mut probs);
+    }
     let r = if original.contains_key("m_type") {
         derive_mms(
             original,
@@ -225,13 +294,63 @@ fn deliver(
     ctx.record(r, probs)
 }
 
+/// Adds `__anjing_attachments` (the stored media of the MMS's parts) to an MMS
+/// object, and a `mms_media_missing` warning when a part's file is not there.
+fn link_parts(
+    original: &mut BTreeMap<String, Value>,
+    links: &mut Links<'_>,
+    locator: &Locator,
+    probs: &mut Vec<Problem>,
+) {
+    let Some(Value::Array(parts)) = original.get("__parts") else { return };
+    let mut linked = Vec::new();
+    let mut missing = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let Some(data) = part.get("_data").and_then(Value::as_str) else { continue };
+        let Some(member) = part_member(data) else { continue };
+        match links.files.get(&member) {
+            Some(a) => {
+                links.used.insert(member.clone());
+                linked.push(serde_json::json!({
+                    "part": i,
+                    "_data": data,
+                    "ct": part.get("ct").cloned().unwrap_or(Value::Null),
+                    "member": a.member,
+                    "sha256": a.sha256,
+                    "size": a.size,
+                }));
+            }
+            None => missing.push(member),
+        }
+    }
+    if !linked.is_empty() {
+        original.insert("__anjing_attachments".into(), Value::Array(linked));
+    }
+    if !missing.is_empty() {
+        probs.push(Problem {
+            severity: Severity::Warning,
+            code: "mms_media_missing".into(),
+            locator: Some(locator.clone()),
+            message_zh: format!(
+                "这条彩信的附件（{}）不在导入的文件里：SMS Import/Export 导出的 ZIP 里 data/ 文件夹应有这些文件；彩信的文字和收发信息已导入",
+                missing.join("、")
+            ),
+            cause_en: format!("MMS part media not among the export's files: {}", missing.join(", ")),
+        });
+    }
+}
+
 /// Streams the elements of a top-level JSON array.
-fn import_array<R: BufRead>(reader: R, ctx: &mut Ctx<'_>) -> Result<(), ImportError> {
+fn import_array<R: BufRead>(
+    reader: R,
+    ctx: &mut Ctx<'_>,
+    links: &mut Links<'_>,
+) -> Result<(), ImportError> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut failed: Option<ImportError> = None;
     let res = de::Deserializer::deserialize_seq(
         &mut de,
-        Elements { ctx: &mut *ctx, failed: &mut failed },
+        Elements { ctx: &mut *ctx, links, failed: &mut failed },
     );
     if let Some(e) = failed {
         return Err(e);
@@ -270,12 +389,13 @@ fn import_array<R: BufRead>(reader: R, ctx: &mut Ctx<'_>) -> Result<(), ImportEr
     Ok(())
 }
 
-struct Elements<'a, 'b, 's> {
+struct Elements<'a, 'b, 's, 'l, 'h> {
     ctx: &'a mut Ctx<'s>,
+    links: &'l mut Links<'h>,
     failed: &'b mut Option<ImportError>,
 }
 
-impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
+impl<'de> Visitor<'de> for Elements<'_, '_, '_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -293,7 +413,7 @@ impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
                 offset: 0,
             };
             let res = match v {
-                Value::Object(obj) => deliver(self.ctx, obj, locator),
+                Value::Object(obj) => deliver(self.ctx, self.links, obj, locator),
                 _ => self.ctx.problem(unreadable(
                     &locator,
                     "not_an_object",

@@ -474,6 +474,8 @@ fn smsie_messages_ndjson() {
     assert_eq!(
         codes(&s.problems),
         [
+            // The MMS's image is in the export ZIP's data/ folder, not in this file.
+            ("mms_media_missing".to_string(), "line:4".to_string()),
             ("bad_json".to_string(), "line:5".to_string()),
             ("truncated".to_string(), "line:6".to_string())
         ]
@@ -608,4 +610,128 @@ fn call_history_zdate_beyond_any_date_is_a_problem_not_a_panic() {
     let mut sink = Collect::default();
     let _ = import_path(Format::IosCallHistory, &path, &mut sink);
     assert!(sink.records.iter().any(|r| r.time.is_none() && !r.time_raw.is_empty()));
+}
+
+/// An sms-ie `messages.ndjson` read with the `data/` files of its ZIP (as the vault hands them
+/// over, already stored): each MMS names the stored blob of each part's media; a file that no
+/// MMS names and a part whose file is missing are warnings.
+#[test]
+fn smsie_links_mms_parts_to_their_stored_media() {
+    let text = concat!(
+        r#"{"_id":"1","address":"10086","date":"1763380800000","type":"1","body":"话费"}"#,
+        "\n",
+        r#"{"_id":"5","date":"1763383600","msg_box":"1","m_type":"132","__sender_address":{"address":"17012345678","type":"137"},"__parts":[{"seq":"0","ct":"text/plain","text":"看看这是谁"},{"seq":"1","ct":"image/jpeg","_data":"/data/user/0/com.android.providers.telephony/app_parts/PART_1.jpg"},{"seq":"2","ct":"image/png","_data":"/data/user/0/com.android.providers.telephony/app_parts/PART_2.png"}]}"#,
+        "\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blob");
+    std::fs::write(&path, text).unwrap();
+    let att = |sha: &str, name: &str| anjing_import::Attachment {
+        sha256: sha.repeat(64),
+        member: format!("导出.zip!/{name}"),
+        size: 10,
+    };
+    let hints = anjing_import::Hints {
+        attachments: [
+            ("data/PART_1.jpg".to_string(), att("a", "data/PART_1.jpg")),
+            ("data/PART_9.jpg".to_string(), att("b", "data/PART_9.jpg")),
+        ]
+        .into_iter()
+        .collect(),
+        ..Default::default()
+    };
+    let mut sink = Collect::default();
+    let steps = std::cell::RefCell::new(Vec::new());
+    let stats = anjing_import::import_stored(Format::SmsIe, &path, &hints, &mut sink, &|p| {
+        steps.borrow_mut().push(p)
+    })
+    .unwrap();
+    assert_eq!(stats.records, 2);
+    let mms = &sink.records[1];
+    assert_eq!(mms.kind, RecordKind::Mms);
+    assert_eq!(
+        mms.original["__anjing_attachments"],
+        json!([{
+            "part": 1,
+            "_data": "/data/user/0/com.android.providers.telephony/app_parts/PART_1.jpg",
+            "ct": "image/jpeg",
+            "member": "导出.zip!/data/PART_1.jpg",
+            "sha256": "a".repeat(64),
+            "size": 10,
+        }])
+    );
+    assert!(!sink.records[0].original.contains_key("__anjing_attachments"));
+    assert_eq!(
+        codes(&sink.problems),
+        [
+            ("mms_media_missing".to_string(), "line:2".to_string()),
+            ("mms_part_unreferenced".to_string(), "导出.zip!/data/PART_9.jpg".to_string()),
+        ]
+    );
+    assert!(sink.problems[0].message_zh.contains("data/PART_2.png"));
+    assert!(sink.problems.iter().all(|p| p.severity == Severity::Warning));
+    assert_eq!(anjing_import::smsie::part_member("PART_3.jpg").as_deref(), Some("data/PART_3.jpg"));
+    assert_eq!(anjing_import::smsie::part_member("/x/"), None);
+}
+
+/// A WAL-mode database copied with its `-wal`: [`anjing_import::wal::apply`] gives a scratch copy
+/// with the rows only in the WAL, the inputs unchanged, and the scratch folder gone when dropped;
+/// a damaged WAL is refused with a reason.
+#[test]
+fn wal_apply_reads_rows_only_in_the_wal_and_never_writes_the_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let make = |name: &str, rows: &[(i64, &str)], in_wal: &[(i64, &str)]| {
+        let p = dir.path().join(name);
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;
+             CREATE TABLE sms (_id INTEGER PRIMARY KEY, address TEXT, date INTEGER, type INTEGER, body TEXT);
+             CREATE TABLE pdu (_id INTEGER PRIMARY KEY, date INTEGER, msg_box INTEGER, m_type INTEGER);",
+        )
+        .unwrap();
+        let ins = |rows: &[(i64, &str)]| {
+            for (id, body) in rows {
+                c.execute(
+                    "INSERT INTO sms VALUES (?1, '10086', 1763380800000, 1, ?2)",
+                    rusqlite::params![id, body],
+                )
+                .unwrap();
+            }
+        };
+        ins(rows);
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        ins(in_wal);
+        let (db, wal) =
+            (dir.path().join(format!("{name}.copy")), dir.path().join(format!("{name}.wal")));
+        std::fs::copy(&p, &db).unwrap();
+        std::fs::copy(dir.path().join(format!("{name}-wal")), &wal).unwrap();
+        drop(c);
+        (db, wal)
+    };
+    let (db, wal) = make("a.db", &[(1, "一")], &[(2, "只在 WAL 里")]);
+    let (db_bytes, wal_bytes) = (std::fs::read(&db).unwrap(), std::fs::read(&wal).unwrap());
+    assert!(anjing_import::wal::is_wal(&wal_bytes));
+    let scratch = tempfile::tempdir().unwrap();
+    let texts = |p: &Path| -> Vec<String> {
+        let mut c = Collect::default();
+        import_path(Format::AndroidMmsSms, p, &mut c).unwrap();
+        c.records.iter().map(|r| r.text.clone().unwrap()).collect()
+    };
+    assert_eq!(texts(&db), ["一"], "alone, the database lacks the WAL's row");
+    let merged = anjing_import::wal::apply(&db, &wal, scratch.path()).unwrap();
+    assert_eq!(texts(merged.path()), ["一", "只在 WAL 里"]);
+    assert_eq!(anjing_import::wal::count_records(Format::AndroidMmsSms, merged.path()), Some(2));
+    let folder = merged.path().parent().unwrap().to_path_buf();
+    drop(merged);
+    assert!(!folder.exists(), "the scratch folder is removed");
+    assert_eq!(std::fs::read(&db).unwrap(), db_bytes);
+    assert_eq!(std::fs::read(&wal).unwrap(), wal_bytes);
+    // A WAL whose header checksum was damaged in a copy: SQLite takes none of its frames.
+    let mut bad = wal_bytes.clone();
+    bad[28] ^= 0xFF;
+    let bad_wal = dir.path().join("bad.wal");
+    std::fs::write(&bad_wal, &bad).unwrap();
+    let e = anjing_import::wal::apply(&db, &bad_wal, scratch.path()).unwrap_err();
+    assert!(e.contains("none of the WAL"), "{e}");
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
 }

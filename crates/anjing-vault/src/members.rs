@@ -10,9 +10,10 @@
 //! its `import` log entry names the container. Members that are not exports
 //! stay inside the stored container and are listed as `Warning` problems of
 //! the container; nested ZIPs are followed to depth [`Limits::max_depth`].
+//! Members that belong together (a database and its `-wal`, an sms-ie
+//! `messages.ndjson` and its `data/` media) are imported together after the
+//! walk: see [`grouped`].
 
-use std::cell::RefCell;
-use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,10 +22,12 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use anjing_import::container::{self, Limits};
 use anjing_import::{Format, Hints, ImportError, ImportStats, Problem, RawRecord, Severity};
 use anjing_model::RecordKind;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::Transaction;
 
-use crate::ingest::{IMPORTER_VERSION, ImportReport, Prepared, VaultSink};
-use crate::{BlobStore, VaultError, log, open_buffered};
+use crate::ingest::{ImportReport, Prepared, VaultSink};
+use crate::{BlobStore, VaultError, open_buffered};
+
+mod grouped;
 
 /// Progress of the current file: `(bytes read, total bytes)`.
 pub type Progress<'a> = dyn FnMut(u64, u64) + 'a;
@@ -52,47 +55,6 @@ pub(crate) fn import_error(path: &Path, e: ImportError) -> VaultError {
             cause_en: reason_en,
         },
         other => VaultError::Import { path: path.to_path_buf(), message: other.to_string() },
-    }
-}
-
-/// Counts the bytes the importer reads from the stored copy.
-/// A reader that publishes how far it has read, for the progress bar on the other thread.
-struct Position<R> {
-    inner: R,
-    pos: u64,
-    shared: Arc<AtomicU64>,
-}
-
-impl<R> Position<R> {
-    fn advance(&mut self, n: u64) {
-        self.pos += n;
-        self.shared.store(self.pos, Ordering::Relaxed);
-    }
-}
-
-impl<R: Read> Read for Position<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.advance(n as u64);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Position<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, amt: usize) {
-        self.inner.consume(amt);
-        self.advance(amt as u64);
-    }
-}
-
-impl<R: Seek> Seek for Position<R> {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.pos = self.inner.seek(to)?;
-        self.shared.store(self.pos, Ordering::Relaxed);
-        Ok(self.pos)
     }
 }
 
@@ -240,34 +202,40 @@ pub(crate) fn run(
     match format {
         Format::Zip => {
             let budget = std::cell::Cell::new(Limits::default().max_total);
-            import_members(
-                tx, blobs, blob_path, display, sha256, who, &hints, 0, &budget, sink, members,
-            )
+            // A killed import may have left a scratch copy of a database: none is in use now
+            // (this import holds the case's write transaction).
+            let case_root = blobs.root().parent().unwrap_or(blobs.root());
+            anjing_import::wal::clear_stale(case_root);
+            let total = container::confirm(open_buffered(blob_path)?, &Limits::default())
+                .map(|o| o.declared_total)
+                .unwrap_or(0);
+            let progress = grouped::ZipProgress::new(opts.progress.as_deref_mut(), total);
+            let z = grouped::Zip {
+                tx,
+                blobs,
+                display,
+                sha256,
+                who,
+                hints: &hints,
+                depth: 0,
+                budget: &budget,
+            };
+            let stats = z.import_members(blob_path, sink, members, &progress)?;
+            progress.finish();
+            Ok(stats)
         }
-        Format::Csv | Format::Xlsx | Format::Image | Format::Audio | Format::Note => {
-            let reader = open_buffered(blob_path)?;
+        // Streaming exports publish how far they have read; databases (read by path: SQLite
+        // opens the stored copy, or its scratch copy with the WAL applied, itself) how many of
+        // their rows they have delivered.
+        other => {
             let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
             let hints = &hints;
             pipelined(sink, opts.progress.as_deref_mut(), total, move |sink, shared| {
-                let reader = Position { inner: reader, pos: 0, shared };
-                anjing_import::import_with(format, reader, hints, sink)
+                let publish = |p: u64| shared.store(p, Ordering::Relaxed);
+                anjing_import::import_stored(other, blob_path, hints, sink, &publish)
             })
             .map_err(err)
         }
-        // Streaming exports (SBR XML, sms-ie) publish how far they have read.
-        other if !other.needs_path() => {
-            let reader = open_buffered(blob_path)?;
-            let total = std::fs::metadata(blob_path).map(|m| m.len()).unwrap_or(0);
-            pipelined(sink, opts.progress.as_deref_mut(), total, move |sink, shared| {
-                anjing_import::import(other, Position { inner: reader, pos: 0, shared }, sink)
-            })
-            .map_err(err)
-        }
-        // Databases are read by path (SQLite opens the stored copy itself).
-        other => pipelined(sink, None, 0, move |sink, _| {
-            anjing_import::import_path(other, blob_path, sink)
-        })
-        .map_err(err),
     }
 }
 
@@ -286,213 +254,6 @@ fn warning(code: &str, path: String, zh: String, en: String) -> Problem {
         message_zh: zh,
         cause_en: en,
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn import_members(
-    tx: &Transaction<'_>,
-    blobs: &BlobStore,
-    zip_path: &Path,
-    display: &str,
-    zip_sha: &str,
-    who: &Who<'_>,
-    hints: &Hints,
-    depth: u32,
-    budget: &std::cell::Cell<u64>,
-    sink: &mut VaultSink<'_>,
-    members: &mut Vec<ImportReport>,
-) -> Result<ImportStats, VaultError> {
-    let limits = Limits::default();
-    let problems = RefCell::new(Vec::new());
-    let mut failure: Option<VaultError> = None;
-    let file = open_buffered(zip_path)?;
-    let walked = container::walk(
-        file,
-        display,
-        &limits,
-        budget,
-        &mut |name, _size, reader| {
-            let member_display = format!("{display}!/{name}");
-            let at = || member_display.clone();
-            let stored = match blobs.put(reader) {
-                Ok(s) => s,
-                Err(e) => return Err(container::refusal(&e).unwrap_or(ImportError::Io(e))),
-            };
-            let path = blobs.path_of(&stored.sha256);
-            let mut head = Vec::with_capacity(8192);
-            open_buffered(&path)
-                .map_err(|e| ImportError::Io(std::io::Error::other(e.to_string())))?
-                .take(8192)
-                .read_to_end(&mut head)?;
-            let member_hints = Hints {
-                file_name: member_display.clone(),
-                column_map: hints.column_map.clone(),
-                ..Hints::default()
-            };
-            let format = anjing_import::sniff(&head)
-                .and_then(|f| anjing_import::refine(f, &path))
-                .and_then(|f| {
-                    let r = std::io::BufReader::new(std::fs::File::open(&path)?);
-                    anjing_import::confirm(f, r, &member_hints).map(|_| f)
-                });
-            let format = match format {
-                Ok(f) => f,
-                Err(ImportError::NotAnExport { reason_zh, reason_en }) => {
-                    problems.borrow_mut().push(warning(
-                        "member_not_an_export",
-                        at(),
-                        format!("压缩包里的“{name}”不是可识别的导出文件，没有单独导入（仍原样保存在压缩包里）：{reason_zh}"),
-                        reason_en,
-                    ));
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
-            };
-            let known: Option<String> = tx
-                .query_row(
-                    "SELECT file_name FROM artifacts WHERE sha256 = ?1",
-                    [&stored.sha256],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| ImportError::Io(std::io::Error::other(e.to_string())))?;
-            if let Some(first) = known {
-                problems.borrow_mut().push(warning(
-                    "member_already_imported",
-                    at(),
-                    format!("压缩包里的“{name}”和已导入的“{first}”内容完全相同，没有重复导入"),
-                    "member already an artifact".into(),
-                ));
-                return Ok(());
-            }
-            if format == Format::Zip && depth + 1 >= limits.max_depth {
-                problems.borrow_mut().push(warning(
-                    "too_deep",
-                    at(),
-                    format!(
-                        "压缩包“{name}”嵌套超过 {} 层，没有再解开（仍原样保存）",
-                        limits.max_depth
-                    ),
-                    "nested zip beyond the depth limit".into(),
-                ));
-                return Ok(());
-            }
-            let r = import_member(
-                tx,
-                blobs,
-                &stored,
-                &path,
-                &member_display,
-                format,
-                zip_sha,
-                who,
-                &member_hints,
-                depth + 1,
-                budget,
-            );
-            match r {
-                Ok(report) => {
-                    members.push(report);
-                    Ok(())
-                }
-                Err(e) => {
-                    let msg = e.to_string();
-                    failure = Some(e);
-                    Err(ImportError::Io(std::io::Error::other(msg)))
-                }
-            }
-        },
-        &mut |p| {
-            problems.borrow_mut().push(p);
-            Ok(())
-        },
-    );
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    walked.map_err(|e| import_error(zip_path, e))?;
-    let mut stats = ImportStats::default();
-    for p in problems.into_inner() {
-        stats.problems += 1;
-        anjing_import::RecordSink::problem(sink, p)
-            .map_err(|e| VaultError::Import { path: zip_path.to_path_buf(), message: e.0 })?;
-    }
-    Ok(stats)
-}
-
-/// Registers one member as an artifact, imports it and logs it (same tx).
-#[allow(clippy::too_many_arguments)]
-fn import_member(
-    tx: &Transaction<'_>,
-    blobs: &BlobStore,
-    stored: &crate::blob::StoredBlob,
-    path: &Path,
-    display: &str,
-    format: Format,
-    container_sha: &str,
-    who: &Who<'_>,
-    hints: &Hints,
-    depth: u32,
-    budget: &std::cell::Cell<u64>,
-) -> Result<ImportReport, VaultError> {
-    let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-    tx.execute(
-        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0)",
-        params![stored.sha256, stored.size as i64, display, format.code(), who.id, imported_at, IMPORTER_VERSION],
-    )?;
-    let mut sink = VaultSink::new(tx, &stored.sha256, who.id);
-    let mut members = Vec::new();
-    let stats = match format {
-        Format::Zip => import_members(
-            tx,
-            blobs,
-            path,
-            display,
-            &stored.sha256,
-            who,
-            hints,
-            depth,
-            budget,
-            &mut sink,
-            &mut members,
-        )?,
-        Format::Csv | Format::Xlsx | Format::Image | Format::Audio | Format::Note => {
-            anjing_import::import_with(format, open_buffered(path)?, hints, &mut sink)
-                .map_err(|e| import_error(path, e))?
-        }
-        other => {
-            anjing_import::import_path(other, path, &mut sink).map_err(|e| import_error(path, e))?
-        }
-    };
-    let mut report = sink.into_report(display, stored, format, &stats);
-    report.members = members;
-    let status = if report.damaged { "damaged" } else { "complete" };
-    tx.execute(
-        "UPDATE artifacts SET status = ?2, records = ?3, problems = ?4 WHERE sha256 = ?1",
-        params![stored.sha256, status, report.records_read as i64, report.problem_count as i64],
-    )?;
-    log::append(
-        tx,
-        "import",
-        &serde_json::json!({
-            "artifact": stored.sha256,
-            "size": stored.size,
-            "file_name": display,
-            "format": format.code(),
-            "importer": IMPORTER_VERSION,
-            "contributor": who.name,
-            "relation": who.relation,
-            "container": container_sha,
-            "records_read": report.records_read,
-            "records_new": report.records_new,
-            "records_merged": report.records_merged,
-            "by_kind": report.by_kind,
-            "problems": report.problem_count,
-            "status": status,
-        }),
-    )?;
-    Ok(report)
 }
 
 /// Screenshots and recordings are one event per file: two different images

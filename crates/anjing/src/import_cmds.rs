@@ -39,6 +39,7 @@ impl ImportFlags {
             number: self.number.clone(),
             time: self.time.clone(),
             column_map,
+            ..Hints::default()
         })
     }
 

@@ -1,0 +1,161 @@
+/*!
+A phone database copied while the phone was using it keeps its newest rows in
+the write-ahead log beside it (`mmssms.db-wal`): SQLite only moves them into
+the database file at a checkpoint. Opened immutable (as [`crate::db`] opens
+every database) the database alone does not show them.
+
+[`apply`] copies the stored database and the stored WAL next to each other
+into a scratch folder, checkpoints the WAL into that copy and returns the
+copy: the importers read it like any database, and the stored artifacts are
+never opened for writing. The `-shm` file is only an index SQLite rebuilds
+from the WAL; it holds no rows and is not needed.
+*/
+
+use std::path::{Path, PathBuf};
+
+use crate::Format;
+
+/// Prefix of the scratch folders [`apply`] makes (removed when dropped; a
+/// killed import may leave one, which [`clear_stale`] removes).
+pub const SCRATCH_PREFIX: &str = ".anjing-wal-";
+
+/// A scratch copy of a database with its WAL applied; the folder is removed on drop.
+#[derive(Debug)]
+pub struct Merged {
+    dir: PathBuf,
+    db: PathBuf,
+}
+
+impl Merged {
+    /// The merged copy, to hand to [`crate::import_path`] or [`crate::import_stored`].
+    pub fn path(&self) -> &Path {
+        &self.db
+    }
+}
+
+impl Drop for Merged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Copies `db` and `wal` into a new folder under `scratch_in` (as `db` and
+/// `db-wal`) and checkpoints the WAL into the copy. `db` and `wal` are only
+/// read. An error means the WAL could not be applied (damaged: SQLite accepts
+/// none of its frames, or the result fails `quick_check`); the caller then
+/// reads `db` alone and says so. SQLite cannot tell a WAL of *another*
+/// database of the same page size: the name beside the database is trusted.
+pub fn apply(db: &Path, wal: &Path, scratch_in: &Path) -> Result<Merged, String> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let dir = scratch_in.join(format!("{SCRATCH_PREFIX}{}-{stamp}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("scratch folder {}: {e}", dir.display()))?;
+    let merged = Merged { db: dir.join("db"), dir };
+    std::fs::copy(db, &merged.db).map_err(|e| format!("copy database: {e}"))?;
+    std::fs::copy(wal, merged.dir.join("db-wal")).map_err(|e| format!("copy WAL: {e}"))?;
+    let frames_before = wal_frames(wal);
+    let conn = rusqlite::Connection::open_with_flags(
+        &merged.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| e.to_string())?;
+    conn.execute_batch("PRAGMA trusted_schema = OFF;").map_err(|e| e.to_string())?;
+    // (busy, frames in the WAL, frames checkpointed): a WAL SQLite does not accept (wrong
+    // salt, another database's) is ignored and gives 0 frames. (FULL, not TRUNCATE: TRUNCATE
+    // reports the emptied log, 0 frames, whatever it held.)
+    let (busy, log, done): (i64, i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(FULL)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "journal_mode", "DELETE").map_err(|e| e.to_string())?;
+    // SQLite cannot tell a WAL that belongs to another database of the same page size; what
+    // such a mix-up breaks shows here.
+    let check: String =
+        conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    drop(conn);
+    if check != "ok" {
+        return Err(format!(
+            "the database with the WAL applied fails SQLite's quick_check: {check}"
+        ));
+    }
+    if busy != 0 || done < log {
+        return Err(format!("checkpoint incomplete: {done} of {log} frames"));
+    }
+    if log <= 0 && frames_before > 0 {
+        return Err(format!(
+            "SQLite accepted none of the WAL's {frames_before} frames (damaged, or not this database's)"
+        ));
+    }
+    Ok(merged)
+}
+
+/// How many frames a WAL file holds by its size (32-byte header, frames of 24 + page size).
+fn wal_frames(wal: &Path) -> u64 {
+    let Ok(bytes) = std::fs::read(wal) else { return 0 };
+    if bytes.len() < 32 || !matches!(&bytes[..4], [0x37, 0x7f, 0x06, 0x82 | 0x83]) {
+        return 0;
+    }
+    let page = u32::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as u64;
+    if page == 0 {
+        return 0;
+    }
+    (bytes.len() as u64 - 32) / (24 + page)
+}
+
+/// Whether the head of a file is a SQLite write-ahead log.
+pub fn is_wal(head: &[u8]) -> bool {
+    matches!(head.get(..4), Some([0x37, 0x7f, 0x06, 0x82 | 0x83]))
+}
+
+/// Removes scratch folders a killed import left in `scratch_in`. Only to be
+/// called while holding the case's write transaction (no other import runs).
+pub fn clear_stale(scratch_in: &Path) {
+    let Ok(entries) = std::fs::read_dir(scratch_in) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with(SCRATCH_PREFIX)
+            && e.file_type().map(|t| t.is_dir()).unwrap_or(false)
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// How many records a phone database holds, counted on the tables the
+/// importer reads (for a progress bar); `None` when they cannot be counted.
+pub fn count_records(format: Format, path: &Path) -> Option<u64> {
+    let tables: &[&str] = match format {
+        Format::AndroidMmsSms => &["sms", "spam_sms", "pdu"],
+        Format::AndroidCallLog => &["calls"],
+        Format::IosSms => &["message"],
+        Format::IosCallHistory => &["ZCALLRECORD"],
+        _ => return None,
+    };
+    let conn = crate::db::open_immutable(path).ok()?;
+    let present = crate::db::tables(&conn).ok()?;
+    let mut n = 0u64;
+    for t in tables {
+        let Some(name) = present.iter().find(|p| p.eq_ignore_ascii_case(t)) else { continue };
+        let c: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {}", crate::db::quote(name)), [], |r| {
+                r.get(0)
+            })
+            .ok()?;
+        n += c.max(0) as u64;
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_the_wal_magic_only() {
+        assert!(is_wal(&[0x37, 0x7f, 0x06, 0x82, 0, 0x2d, 0xe2, 0x18]));
+        assert!(is_wal(&[0x37, 0x7f, 0x06, 0x83]));
+        assert!(!is_wal(b"SQLite format 3\0"));
+        assert!(!is_wal(b"\x37\x7f"));
+    }
+}

@@ -1,0 +1,523 @@
+//! The members of a ZIP, each an artifact of its own, in the outer import's transaction.
+//!
+//! Most members are stored, sniffed and imported as they come. Members that belong together
+//! ([`container::plan`]) wait until the whole archive has been walked, because the app that
+//! wrote it put the parts in its own order:
+//! * a phone database and its `-wal` (and `-shm`): the WAL is stored as an artifact of its own
+//!   (format `sqlite_wal`, logged with `companion_of`) and applied to a scratch copy of the
+//!   stored database ([`anjing_import::wal::apply`]), so rows only in the WAL are imported; the
+//!   stored originals are never opened for writing;
+//! * an SMS Import/Export `messages.ndjson` and its `data/` folder: each media file is stored as
+//!   an artifact of format `mms_part` (logged with `attachment_of`), not as a screenshot or
+//!   recording of its own, and the MMS records name the blobs of their parts
+//!   (`original.__anjing_attachments`, see [`anjing_import::smsie::import_with`]).
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anjing_import::container::{self, Limits, Role};
+use anjing_import::{Attachment, Format, Hints, ImportError, ImportStats, Problem, Severity};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Progress, Who, import_error, warning};
+use crate::blob::StoredBlob;
+use crate::ingest::{IMPORTER_VERSION, ImportReport, VaultSink};
+use crate::{BlobStore, VaultError, log, open_buffered};
+
+/// Progress over a ZIP: uncompressed bytes of the members imported so far.
+pub(crate) struct ZipProgress<'p, 'q> {
+    cb: RefCell<Option<&'p mut Progress<'q>>>,
+    total: u64,
+    base: Cell<u64>,
+    shown: Cell<u64>,
+}
+
+impl<'p, 'q> ZipProgress<'p, 'q> {
+    pub(crate) fn new(cb: Option<&'p mut Progress<'q>>, total: u64) -> Self {
+        ZipProgress { cb: RefCell::new(cb), total, base: Cell::new(0), shown: Cell::new(0) }
+    }
+
+    pub(crate) fn none() -> Self {
+        Self::new(None, 0)
+    }
+
+    fn at(&self, within: u64) {
+        let now = (self.base.get() + within).min(self.total);
+        if now.abs_diff(self.shown.get()) < 256 * 1024 && now < self.total {
+            return;
+        }
+        self.shown.set(now);
+        if let Some(cb) = self.cb.borrow_mut().as_mut() {
+            cb(now, self.total);
+        }
+    }
+
+    /// The whole ZIP has been read (members skipped or refused included).
+    pub(crate) fn finish(&self) {
+        self.base.set(self.total);
+        self.shown.set(self.total);
+        if let Some(cb) = self.cb.borrow_mut().as_mut() {
+            cb(self.total, self.total);
+        }
+    }
+
+    fn done(&self, size: u64) {
+        self.base.set(self.base.get() + size);
+        self.at(0);
+    }
+}
+
+/// A member stored while the walk goes on, to be imported after it.
+struct Stored {
+    blob: StoredBlob,
+    path: PathBuf,
+}
+
+/// An artifact registered together with a member (its WAL, an MMS part's media).
+struct Companion<'a> {
+    blob: &'a StoredBlob,
+    display: String,
+    format: &'static str,
+    /// `companion_of` or `attachment_of`.
+    relation: &'static str,
+}
+
+/// What a member import needs besides the member.
+pub(crate) struct Zip<'a, 't> {
+    pub tx: &'a Transaction<'t>,
+    pub blobs: &'a BlobStore,
+    pub display: &'a str,
+    pub sha256: &'a str,
+    pub who: &'a Who<'a>,
+    pub hints: &'a Hints,
+    pub depth: u32,
+    pub budget: &'a Cell<u64>,
+}
+
+/// How to import one stored member.
+#[derive(Default)]
+struct Extra<'a> {
+    /// Read this file instead of the stored blob (the scratch copy with the WAL applied).
+    read_path: Option<&'a Path>,
+    attachments: BTreeMap<String, Attachment>,
+    problems: Vec<Problem>,
+    companions: Vec<Companion<'a>>,
+}
+
+impl Zip<'_, '_> {
+    /// Walks the ZIP at `zip_path` and imports its members (see the module documentation).
+    pub(crate) fn import_members(
+        &self,
+        zip_path: &Path,
+        sink: &mut VaultSink<'_>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<ImportStats, VaultError> {
+        let limits = Limits::default();
+        let problems = RefCell::new(Vec::new());
+        let mut failure: Option<VaultError> = None;
+        // An unreadable directory is the walk's to report; without a plan every member is alone.
+        let plan = container::plan(open_buffered(zip_path)?).unwrap_or_default();
+        let mut waiting: BTreeMap<String, Stored> = BTreeMap::new();
+        let file = open_buffered(zip_path)?;
+        let walked = container::walk(
+            file,
+            self.display,
+            &limits,
+            self.budget,
+            &mut |name, _size, reader| {
+                let blob = match self.blobs.put(reader) {
+                    Ok(s) => s,
+                    Err(e) => return Err(container::refusal(&e).unwrap_or(ImportError::Io(e))),
+                };
+                let path = self.blobs.path_of(&blob.sha256);
+                if plan.role(name).deferred() {
+                    waiting.insert(name.to_string(), Stored { blob, path });
+                    return Ok(());
+                }
+                let r =
+                    self.member(name, &blob, &path, Extra::default(), &problems, members, progress);
+                progress.done(blob.size);
+                r.map_err(|e| {
+                    let msg = e.to_string();
+                    failure = Some(e);
+                    ImportError::Io(std::io::Error::other(msg))
+                })
+            },
+            &mut |p| {
+                problems.borrow_mut().push(p);
+                Ok(())
+            },
+        );
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        walked.map_err(|e| import_error(zip_path, e))?;
+        for (name, role) in plan.groups() {
+            match role {
+                Role::Database { wal, shm } => self.database(
+                    name,
+                    wal,
+                    shm.as_deref(),
+                    &waiting,
+                    &problems,
+                    members,
+                    progress,
+                )?,
+                Role::Messages { parts } => {
+                    self.messages(name, parts, &plan, &waiting, &problems, members, progress)?
+                }
+                _ => {}
+            }
+        }
+        let mut stats = ImportStats::default();
+        for p in problems.into_inner() {
+            stats.problems += 1;
+            anjing_import::RecordSink::problem(sink, p)
+                .map_err(|e| VaultError::Import { path: zip_path.to_path_buf(), message: e.0 })?;
+        }
+        Ok(stats)
+    }
+
+    fn member_display(&self, name: &str) -> String {
+        format!("{}!/{name}", self.display)
+    }
+
+    /// A database member with its WAL beside it.
+    #[allow(clippy::too_many_arguments)]
+    fn database(
+        &self,
+        name: &str,
+        wal: &str,
+        shm: Option<&str>,
+        waiting: &BTreeMap<String, Stored>,
+        problems: &RefCell<Vec<Problem>>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<(), VaultError> {
+        let (Some(db), Some(w)) = (waiting.get(name), waiting.get(wal)) else {
+            // One of them was refused by the walk (and reported there): the other alone.
+            for n in [name, wal] {
+                if let Some(s) = waiting.get(n) {
+                    self.member(
+                        n,
+                        &s.blob,
+                        &s.path,
+                        Extra::default(),
+                        problems,
+                        members,
+                        progress,
+                    )?;
+                }
+            }
+            return Ok(());
+        };
+        if let Some(shm) = shm.filter(|s| waiting.contains_key(*s)) {
+            problems.borrow_mut().push(warning(
+                "member_companion",
+                self.member_display(shm),
+                format!(
+                    "压缩包里的“{shm}”是数据库“{name}”的临时索引文件（-shm），不含记录，没有单独导入（仍原样保存在压缩包里）"
+                ),
+                "SQLite shared-memory index of a WAL database: no rows".into(),
+            ));
+        }
+        let scratch_in = self.blobs.root().parent().unwrap_or(self.blobs.root());
+        let merged = anjing_import::wal::apply(&db.path, &w.path, scratch_in);
+        let wal_display = self.member_display(wal);
+        let problem = match &merged {
+            Ok(_) => Problem {
+                severity: Severity::Warning,
+                code: "wal_applied".into(),
+                locator: None,
+                message_zh: format!(
+                    "同一压缩包里有 {wal}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
+                    w.blob.size, w.blob.sha256
+                ),
+                cause_en: "write-ahead log beside the database in the ZIP: stored and applied to a scratch copy".into(),
+            },
+            Err(e) => Problem {
+                severity: Severity::Damaged,
+                code: "wal_unreadable".into(),
+                locator: None,
+                message_zh: format!(
+                    "同一压缩包里有 {wal}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
+                    w.blob.sha256
+                ),
+                cause_en: format!("cannot apply the write-ahead log: {e}"),
+            },
+        };
+        let extra = Extra {
+            read_path: merged.as_ref().ok().map(|m| m.path()),
+            problems: vec![problem],
+            companions: vec![Companion {
+                blob: &w.blob,
+                display: wal_display,
+                format: "sqlite_wal",
+                relation: "companion_of",
+            }],
+            ..Extra::default()
+        };
+        let r = self.member(name, &db.blob, &db.path, extra, problems, members, progress);
+        progress.done(db.blob.size + w.blob.size);
+        r
+    }
+
+    /// An sms-ie `messages.ndjson` with the media of its MMS parts.
+    #[allow(clippy::too_many_arguments)]
+    fn messages(
+        &self,
+        name: &str,
+        parts: &[String],
+        plan: &container::Plan,
+        waiting: &BTreeMap<String, Stored>,
+        problems: &RefCell<Vec<Problem>>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<(), VaultError> {
+        let stored_parts: Vec<(&String, &Stored)> =
+            parts.iter().filter_map(|p| waiting.get(p).map(|s| (p, s))).collect();
+        let Some(msgs) = waiting.get(name) else {
+            for (p, s) in stored_parts {
+                self.member(p, &s.blob, &s.path, Extra::default(), problems, members, progress)?;
+            }
+            return Ok(());
+        };
+        let mut head = Vec::with_capacity(8192);
+        open_buffered(&msgs.path)?
+            .take(8192)
+            .read_to_end(&mut head)
+            .map_err(crate::io_err(&msgs.path))?;
+        let known = self.known(&msgs.blob.sha256)?.is_some();
+        if known || !matches!(anjing_import::sniff(&head), Ok(Format::SmsIe)) {
+            // Not an sms-ie export after all (or imported before): every file on its own.
+            self.member(
+                name,
+                &msgs.blob,
+                &msgs.path,
+                Extra::default(),
+                problems,
+                members,
+                progress,
+            )?;
+            for (p, s) in stored_parts {
+                self.member(p, &s.blob, &s.path, Extra::default(), problems, members, progress)?;
+            }
+            return Ok(());
+        }
+        let mut extra = Extra::default();
+        for (p, s) in &stored_parts {
+            let Role::Part { key, .. } = plan.role(p) else { continue };
+            let display = self.member_display(p);
+            extra.attachments.insert(
+                key,
+                Attachment {
+                    sha256: s.blob.sha256.clone(),
+                    member: display.clone(),
+                    size: s.blob.size,
+                },
+            );
+            extra.companions.push(Companion {
+                blob: &s.blob,
+                display,
+                format: "mms_part",
+                relation: "attachment_of",
+            });
+        }
+        let size: u64 = stored_parts.iter().map(|(_, s)| s.blob.size).sum::<u64>() + msgs.blob.size;
+        let r = self.member(name, &msgs.blob, &msgs.path, extra, problems, members, progress);
+        progress.done(size);
+        r
+    }
+
+    fn known(&self, sha256: &str) -> Result<Option<String>, VaultError> {
+        Ok(self
+            .tx
+            .query_row("SELECT file_name FROM artifacts WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sniffs one stored member and imports it as an artifact of its own (or says why not).
+    #[allow(clippy::too_many_arguments)]
+    fn member(
+        &self,
+        name: &str,
+        blob: &StoredBlob,
+        path: &Path,
+        extra: Extra<'_>,
+        problems: &RefCell<Vec<Problem>>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<(), VaultError> {
+        let limits = Limits::default();
+        let member_display = self.member_display(name);
+        let at = || member_display.clone();
+        let read_path = extra.read_path.unwrap_or(path);
+        let mut head = Vec::with_capacity(8192);
+        open_buffered(read_path)?
+            .take(8192)
+            .read_to_end(&mut head)
+            .map_err(crate::io_err(read_path))?;
+        let member_hints = Hints {
+            file_name: member_display.clone(),
+            column_map: self.hints.column_map.clone(),
+            attachments: extra.attachments,
+            ..Hints::default()
+        };
+        let format = anjing_import::sniff(&head)
+            .and_then(|f| anjing_import::refine(f, read_path))
+            .and_then(|f| {
+                let r = std::io::BufReader::new(std::fs::File::open(read_path)?);
+                anjing_import::confirm(f, r, &member_hints).map(|_| f)
+            });
+        let format = match format {
+            Ok(f) => f,
+            Err(ImportError::NotAnExport { reason_zh, reason_en }) => {
+                let also = if extra.companions.is_empty() {
+                    String::new()
+                } else {
+                    format!("；和它一起的 {} 个文件也没有导入", extra.companions.len())
+                };
+                problems.borrow_mut().push(warning(
+                    "member_not_an_export",
+                    at(),
+                    format!("压缩包里的“{name}”不是可识别的导出文件，没有单独导入（仍原样保存在压缩包里）：{reason_zh}{also}"),
+                    reason_en,
+                ));
+                return Ok(());
+            }
+            Err(e) => return Err(import_error(path, e)),
+        };
+        if let Some(first) = self.known(&blob.sha256)? {
+            problems.borrow_mut().push(warning(
+                "member_already_imported",
+                at(),
+                format!("压缩包里的“{name}”和已导入的“{first}”内容完全相同，没有重复导入"),
+                "member already an artifact".into(),
+            ));
+            return Ok(());
+        }
+        if format == Format::Zip && self.depth + 1 >= limits.max_depth {
+            problems.borrow_mut().push(warning(
+                "too_deep",
+                at(),
+                format!("压缩包“{name}”嵌套超过 {} 层，没有再解开（仍原样保存）", limits.max_depth),
+                "nested zip beyond the depth limit".into(),
+            ));
+            return Ok(());
+        }
+        for c in &extra.companions {
+            self.register(c, &blob.sha256)?;
+        }
+        let report = self.import_member(
+            blob,
+            path,
+            read_path,
+            &member_display,
+            format,
+            &member_hints,
+            extra.problems,
+            progress,
+        )?;
+        members.push(report);
+        Ok(())
+    }
+
+    /// Registers a companion artifact (once) with its `import` log entry.
+    fn register(&self, c: &Companion<'_>, of: &str) -> Result<(), VaultError> {
+        let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
+        let fresh = self.tx.execute(
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0) ON CONFLICT DO NOTHING",
+            params![c.blob.sha256, c.blob.size as i64, c.display, c.format, self.who.id, imported_at, IMPORTER_VERSION],
+        )?;
+        if fresh == 1 {
+            let mut detail = serde_json::json!({
+                    "artifact": c.blob.sha256,
+                    "size": c.blob.size,
+                    "file_name": c.display,
+                    "format": c.format,
+                    "importer": IMPORTER_VERSION,
+                    "contributor": self.who.name,
+                    "relation": self.who.relation,
+                    "container": self.sha256,
+                    "records_read": 0,
+                    "status": "complete",
+            });
+            detail[c.relation] = serde_json::Value::from(of);
+            log::append(self.tx, "import", &detail)?;
+        }
+        Ok(())
+    }
+
+    /// Registers one member as an artifact, imports it and logs it (same tx).
+    #[allow(clippy::too_many_arguments)]
+    fn import_member(
+        &self,
+        stored: &StoredBlob,
+        path: &Path,
+        read_path: &Path,
+        display: &str,
+        format: Format,
+        hints: &Hints,
+        extra_problems: Vec<Problem>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<ImportReport, VaultError> {
+        let (tx, who) = (self.tx, self.who);
+        let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
+        tx.execute(
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0)",
+            params![stored.sha256, stored.size as i64, display, format.code(), who.id, imported_at, IMPORTER_VERSION],
+        )?;
+        let mut sink = VaultSink::new(tx, &stored.sha256, who.id);
+        let mut members = Vec::new();
+        let mut stats = match format {
+            Format::Zip => {
+                let nested =
+                    Zip { display, sha256: &stored.sha256, hints, depth: self.depth + 1, ..*self };
+                nested.import_members(path, &mut sink, &mut members, &ZipProgress::none())?
+            }
+            other => {
+                let shown = |p: u64| progress.at(p.min(stored.size));
+                anjing_import::import_stored(other, read_path, hints, &mut sink, &shown)
+                    .map_err(|e| import_error(path, e))?
+            }
+        };
+        for p in extra_problems {
+            stats.problems += 1;
+            anjing_import::RecordSink::problem(&mut sink, p)
+                .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.0 })?;
+        }
+        let mut report = sink.into_report(display, stored, format, &stats);
+        report.members = members;
+        let status = if report.damaged { "damaged" } else { "complete" };
+        tx.execute(
+            "UPDATE artifacts SET status = ?2, records = ?3, problems = ?4 WHERE sha256 = ?1",
+            params![stored.sha256, status, report.records_read as i64, report.problem_count as i64],
+        )?;
+        log::append(
+            tx,
+            "import",
+            &serde_json::json!({
+                "artifact": stored.sha256,
+                "size": stored.size,
+                "file_name": display,
+                "format": format.code(),
+                "importer": IMPORTER_VERSION,
+                "contributor": who.name,
+                "relation": who.relation,
+                "container": self.sha256,
+                "records_read": report.records_read,
+                "records_new": report.records_new,
+                "records_merged": report.records_merged,
+                "by_kind": report.by_kind,
+                "problems": report.problem_count,
+                "status": status,
+            }),
+        )?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,391 @@
+//! ZIPs whose members belong together, and progress on large imports, end to end.
+//! Fixtures: `tests/data/more/gen_zips.py` (which real case each stands for is said there).
+//! * An SMS Import/Export ZIP: the MMS parts' media are artifacts linked to their MMS records.
+//! * A phone database zipped with its `-wal`/`-shm`: the rows only in the WAL are imported.
+//! * Progress: a terminal gets a bar, a pipe nothing; Ctrl-C during a ZIP import leaves a case
+//!   that `check` accepts, and running the import again completes it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use sha2::Digest as _;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anjing"))
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more").join(name)
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[track_caller]
+fn assert_status(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+        out(o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn new_case() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert_status(&bin().arg("init").arg(dir.path()).output().unwrap(), 0);
+    dir
+}
+
+fn lines(o: &Output) -> Vec<Value> {
+    out(o)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn records(dir: &Path) -> Vec<Value> {
+    lines(&run(dir, &["records", "--json"]))
+}
+
+fn problems(dir: &Path) -> Vec<Value> {
+    lines(&run(dir, &["problems", "--json"]))
+}
+
+fn import(dir: &Path, file: &Path) -> Output {
+    run(dir, &["import", file.to_str().unwrap(), "--from", "李梅", "--relation", "母亲"])
+}
+
+fn artifacts(dir: &Path) -> Vec<(String, String, String)> {
+    let conn = rusqlite::Connection::open(dir.join("anjing.db")).unwrap();
+    let mut st =
+        conn.prepare("SELECT file_name, format, sha256 FROM artifacts ORDER BY file_name").unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Every source's original fields of a record.
+fn originals(dir: &Path, id: i64) -> Vec<Value> {
+    let conn = rusqlite::Connection::open(dir.join("anjing.db")).unwrap();
+    let mut st = conn.prepare("SELECT original FROM record_sources WHERE record_id = ?1").unwrap();
+    st.query_map([id], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|s| serde_json::from_str(&s.unwrap()).unwrap())
+        .collect()
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(b))
+}
+
+fn zip_member(zip: &Path, name: &str) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut f = z.by_name(name).unwrap();
+    let mut v = Vec::new();
+    f.read_to_end(&mut v).unwrap();
+    v
+}
+
+#[test]
+fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
+    let case = new_case();
+    let zip = data("sms-ie-messages.zip");
+    let o = import(case.path(), &zip);
+    assert_status(&o, 0);
+    let arts = artifacts(case.path());
+    let names: Vec<(&str, &str)> = arts.iter().map(|(n, f, _)| (n.as_str(), f.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("sms-ie-messages.zip", "zip"),
+            ("sms-ie-messages.zip!/data/PART_1767621185000_photo.jpg", "mms_part"),
+            ("sms-ie-messages.zip!/data/PART_1767700000000_rec.amr", "mms_part"),
+            ("sms-ie-messages.zip!/data/PART_1767799999999_unused.png", "mms_part"),
+            ("sms-ie-messages.zip!/messages.ndjson", "sms_ie"),
+        ]
+    );
+    // The media are not screenshots or recordings of their own: 2 SMS and 2 MMS, nothing else.
+    let recs = records(case.path());
+    let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "sms").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "mms").count(), 2, "{kinds:?}");
+    assert_eq!(recs.len(), 4, "{kinds:?}");
+
+    // The photo MMS points at the stored blob of its JPEG part, byte for byte.
+    let photo = recs.iter().find(|r| r["text"] == "这是你家门口，认得吧").expect("photo MMS");
+    assert_eq!(photo["counterparty"], "17112346601");
+    let orig = &originals(case.path(), photo["id"].as_i64().unwrap())[0];
+    let links = orig["__anjing_attachments"].as_array().expect("linked parts");
+    assert_eq!(links.len(), 1, "{links:?}");
+    let jpeg = zip_member(&zip, "data/PART_1767621185000_photo.jpg");
+    let sha = sha256_hex(&jpeg);
+    assert_eq!(links[0]["sha256"], sha.as_str());
+    assert_eq!(links[0]["ct"], "image/jpeg");
+    assert_eq!(links[0]["part"], 1);
+    assert_eq!(links[0]["member"], "sms-ie-messages.zip!/data/PART_1767621185000_photo.jpg");
+    let blob = case.path().join("blobs").join(&sha[..2]).join(&sha);
+    assert_eq!(std::fs::read(blob).unwrap(), jpeg, "the link names the stored original");
+    // The part objects themselves are kept as exported.
+    assert_eq!(
+        orig["__parts"][1]["_data"].as_str().unwrap().rsplit('/').next(),
+        Some("PART_1767621185000_photo.jpg")
+    );
+
+    // The recording MMS: its AMR linked, the part the app could not copy reported.
+    let voice = recs.iter().find(|r| r["counterparty"] == "17112346602").expect("voice MMS");
+    let orig = &originals(case.path(), voice["id"].as_i64().unwrap())[0];
+    let links = orig["__anjing_attachments"].as_array().unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0]["ct"], "audio/amr");
+    let ps = problems(case.path());
+    let missing: Vec<&Value> = ps.iter().filter(|p| p["code"] == "mms_media_missing").collect();
+    assert_eq!(missing.len(), 1, "{ps:?}");
+    assert!(missing[0]["message_zh"].as_str().unwrap().contains("PART_1767700000001_lost.jpg"));
+    let unused: Vec<&Value> = ps.iter().filter(|p| p["code"] == "mms_part_unreferenced").collect();
+    assert_eq!(unused.len(), 1, "{ps:?}");
+    assert!(unused[0]["locator"].as_str().unwrap().ends_with("PART_1767799999999_unused.png"));
+    assert!(ps.iter().all(|p| p["severity"] == "warning"), "{ps:?}");
+
+    // Each media artifact has its import log entry, naming the messages it belongs to.
+    let log = lines(&run(case.path(), &["log", "--json"]));
+    let msgs_sha = &arts.iter().find(|a| a.1 == "sms_ie").unwrap().2;
+    let parts: Vec<&Value> = log
+        .iter()
+        .filter(|e| e["action"] == "import" && e["detail"]["format"] == "mms_part")
+        .collect();
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|e| e["detail"]["attachment_of"] == msgs_sha.as_str()), "{parts:?}");
+    assert_status(&run(case.path(), &["check"]), 0);
+    // Importing it again changes nothing.
+    let before = log.len();
+    assert!(out(&import(case.path(), &zip)).contains("以前已经导入过"));
+    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), before);
+}
+
+#[test]
+fn a_database_zipped_with_its_wal_gives_the_rows_only_in_the_wal() {
+    let case = new_case();
+    let zip = data("mmssms-with-wal.zip");
+    let stored_before: Vec<u8> = std::fs::read(&zip).unwrap();
+    assert_status(&import(case.path(), &zip), 0);
+    let recs = records(case.path());
+    let texts: Vec<&str> = recs.iter().filter_map(|r| r["text"].as_str()).collect();
+    assert_eq!(recs.len(), 3, "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("只在 WAL 里")), "{texts:?}");
+    let arts = artifacts(case.path());
+    let formats: Vec<(&str, &str)> =
+        arts.iter().map(|(n, f, _)| (n.as_str(), f.as_str())).collect();
+    assert_eq!(
+        formats,
+        [
+            ("mmssms-with-wal.zip", "zip"),
+            ("mmssms-with-wal.zip!/手机备份/mmssms.db", "android_mmssms"),
+            ("mmssms-with-wal.zip!/手机备份/mmssms.db-wal", "sqlite_wal"),
+        ]
+    );
+    // The stored originals are byte-exact: the database still lacks row 3, the WAL is the WAL.
+    for (name, _, sha) in &arts[1..] {
+        let member = name.split("!/").nth(1).unwrap();
+        assert_eq!(sha256_hex(&zip_member(&zip, member)), *sha, "{name}");
+        let blob = case.path().join("blobs").join(&sha[..2]).join(sha);
+        assert_eq!(sha256_hex(&std::fs::read(blob).unwrap()), *sha);
+    }
+    assert_eq!(std::fs::read(&zip).unwrap(), stored_before);
+    let log = lines(&run(case.path(), &["log", "--json"]));
+    let wal = log.iter().find(|e| e["detail"]["format"] == "sqlite_wal").expect("WAL logged");
+    assert_eq!(wal["detail"]["companion_of"], arts[1].2.as_str());
+    let c: Vec<String> =
+        problems(case.path()).iter().map(|p| p["code"].as_str().unwrap().to_string()).collect();
+    assert!(c.contains(&"wal_applied".to_string()), "{c:?}");
+    assert!(c.contains(&"member_companion".to_string()), "the -shm is named: {c:?}");
+    assert!(!c.contains(&"member_not_an_export".to_string()), "{c:?}");
+    // No scratch copy is left in the case.
+    let left: Vec<String> = std::fs::read_dir(case.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".anjing-wal-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+#[test]
+fn a_damaged_wal_is_kept_and_reported_and_the_database_still_read() {
+    let case = new_case();
+    let o = import(case.path(), &data("mmssms-bad-wal.zip"));
+    assert_status(&o, 3); // damaged: what the WAL held could not be read
+    assert!(out(&o).contains("wal_unreadable"), "{}", out(&o));
+    let recs = records(case.path());
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    let ps = problems(case.path());
+    let bad = ps.iter().find(|p| p["code"] == "wal_unreadable").expect("wal_unreadable");
+    assert_eq!(bad["severity"], "damaged");
+    let formats: Vec<String> = artifacts(case.path()).into_iter().map(|a| a.1).collect();
+    assert!(formats.contains(&"sqlite_wal".to_string()), "{formats:?}");
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+/// A WAL-mode mmssms.db of `n` SMS whose last `in_wal` rows are only in its WAL.
+fn big_db(dir: &Path, n: i64, in_wal: i64) -> (PathBuf, PathBuf) {
+    let path = dir.join("mmssms.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;
+         CREATE TABLE sms (_id INTEGER PRIMARY KEY, thread_id INTEGER, address TEXT, date INTEGER,
+           type INTEGER, body TEXT, read INTEGER);
+         CREATE TABLE pdu (_id INTEGER PRIMARY KEY, thread_id INTEGER, date INTEGER, msg_box INTEGER,
+           m_type INTEGER);",
+    )
+    .unwrap();
+    let insert = |from: i64, to: i64| {
+        let tx = conn.unchecked_transaction().unwrap();
+        {
+            let mut st = tx.prepare("INSERT INTO sms VALUES (?1, 1, ?2, ?3, 1, ?4, 1)").unwrap();
+            for i in from..to {
+                st.execute(rusqlite::params![
+                    i,
+                    format!("1711234{:04}", i % 10_000),
+                    1_767_621_100_000i64 + i * 1000,
+                    format!("第{i}条：今天不还钱，明天我们去你家，通知你的家人和单位")
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    };
+    insert(1, n - in_wal + 1);
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    insert(n - in_wal + 1, n + 1);
+    // Copy while the connection is open: the last rows stay in the copied WAL.
+    let (db, wal) = (dir.join("copy.db"), dir.join("copy.db-wal"));
+    std::fs::copy(&path, &db).unwrap();
+    std::fs::copy(dir.join("mmssms.db-wal"), &wal).unwrap();
+    drop(conn);
+    (db, wal)
+}
+
+fn zip_files(dest: &Path, files: &[(&str, &Path)]) {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::fs::File::create(dest).unwrap());
+    for (name, path) in files {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(*name, opts).unwrap();
+        w.write_all(&std::fs::read(path).unwrap()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+/// The progress callback the CLI draws its bar from: called as a database (alone or in a ZIP)
+/// is read, rising, ending at the total.
+#[test]
+fn database_and_zip_imports_report_progress() {
+    let work = tempfile::tempdir().unwrap();
+    let (db, wal) = big_db(work.path(), 30_000, 10);
+    let zip = work.path().join("手机.zip");
+    zip_files(&zip, &[("mmssms.db", &db), ("mmssms.db-wal", &wal)]);
+    // Alone, the WAL beside it is applied too (the vault looks for `NAME-wal`).
+    for (file, expect) in [(&db, 30_000), (&zip, 30_000)] {
+        let case = new_case();
+        let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(u64, u64)>::new()));
+        let seen = calls.clone();
+        let mut opts = anjing_vault::ImportOptions {
+            progress: Some(Box::new(move |d, t| seen.borrow_mut().push((d, t)))),
+            ..Default::default()
+        };
+        let mut c = anjing_vault::Case::open(case.path()).unwrap();
+        let r = c.import_file_with(file, "本人", "", &mut opts).unwrap();
+        let read: u64 = r.records_read + r.members.iter().map(|m| m.records_read).sum::<u64>();
+        assert_eq!(read, expect, "{}", file.display());
+        let calls = calls.borrow();
+        assert!(calls.len() >= 3, "{}: only {calls:?}", file.display());
+        assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+        let (done, total) = *calls.last().unwrap();
+        assert!(total > 1 << 20, "{total}");
+        assert_eq!(done, total, "{calls:?}");
+        assert!(calls.iter().any(|(d, t)| *d > 0 && d < t), "some step in between: {calls:?}");
+    }
+}
+
+/// A terminal gets the bar (through `script`, which gives the command a pseudo-terminal); a
+/// pipe gets no bar at all.
+#[cfg(unix)]
+#[test]
+fn the_bar_shows_on_a_terminal_and_not_in_a_pipe() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("no `script` here: terminal case skipped");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let (db, _) = big_db(work.path(), 60_000, 0);
+    let case = new_case();
+    let piped = run(case.path(), &["import", db.to_str().unwrap()]);
+    assert_status(&piped, 0);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("导入 "), "no bar in a pipe");
+    let case = new_case();
+    let cmd = format!(
+        "{} -C {} import {}",
+        env!("CARGO_BIN_EXE_anjing"),
+        case.path().display(),
+        db.display()
+    );
+    let tty = Command::new("script").args(["-qec", &cmd, "/dev/null"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(shown.contains("导入 copy.db"), "{shown}");
+    assert!(shown.contains("MiB") || shown.contains("KiB"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_zip_import_leaves_a_case_check_accepts_and_a_rerun_completes_it() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let work = tempfile::tempdir().unwrap();
+    let (db, wal) = big_db(work.path(), 100_000, 50);
+    let zip = work.path().join("妈妈的手机.zip");
+    zip_files(&zip, &[("mmssms.db", &db), ("mmssms.db-wal", &wal)]);
+    let case = new_case();
+    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
+    let mut child = bin()
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", zip.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the WAL has been applied to a scratch copy: the members are being imported.
+    let t0 = std::time::Instant::now();
+    let scratch = || {
+        std::fs::read_dir(case.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".anjing-wal-"))
+    };
+    while !scratch() && t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+    assert!(records(case.path()).is_empty(), "interrupted: no record may be left");
+    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before, "nothing logged");
+    assert_status(&run(case.path(), &["check"]), 0);
+    // Running it again completes it, and clears the scratch copy the killed run left.
+    assert_status(&run(case.path(), &["import", zip.to_str().unwrap()]), 0);
+    assert_eq!(records(case.path()).len(), 100_000);
+    assert!(!scratch(), "scratch copies are removed");
+    assert_status(&run(case.path(), &["check"]), 0);
+}
