@@ -244,7 +244,7 @@ fn profile_a_bank_credit_card_in_2026() {
             ),
             (
                 "17112346601",
-                "2026-02-05 23:20",
+                "2026-02-06 00:30",
                 "张伟，再不还款就通知你通讯录所有人，你爸妈同事都会知道你欠钱不还，后果自负！！",
             ),
             (
@@ -309,22 +309,22 @@ fn profile_a_bank_credit_card_in_2026() {
     let notes = a["plan"]["notes_zh"].to_string();
     assert!(notes.contains("中国银行业协会2026年1月30日"), "{notes}");
 
-    // Deadlines from the earliest abusive event, 2026-02-05 23:20 Beijing time (15:20 UTC:
-    // the date is Beijing's); the bank's own reminder of 2026-02-03 is not abusive.
+    // Deadlines from the earliest abusive event, 2026-02-06 00:30 Beijing time (still
+    // 2026-02-05 in UTC: the date is Beijing's); the bank's reminder of 2026-02-03 is not abusive.
     let six = deadline(&a, "public_security_six_months");
-    assert_eq!(six["counted_from"], "2026-02-05");
-    assert_eq!(six["due"], "2026-08-05");
+    assert_eq!(six["counted_from"], "2026-02-06");
+    assert_eq!(six["due"], "2026-08-06");
     assert_eq!(six["due_for_latest"], "2026-08-20");
     assert_eq!(six["passed"], false);
     let line = six["line_zh"].as_str().unwrap();
-    assert!(line.contains("最早的违规事件在2026-02-05"), "{line}");
-    assert!(line.contains("应在2026-08-05前向公安机关报案"), "{line}");
+    assert!(line.contains("最早的违规事件在2026-02-06"), "{line}");
+    assert!(line.contains("应在2026-08-06前向公安机关报案"), "{line}");
     assert!(!line.contains("2012年修正"), "{line}");
-    assert_eq!(deadline(&a, "civil_limitation_three_years")["due"], "2029-02-05");
+    assert_eq!(deadline(&a, "civil_limitation_three_years")["due"], "2029-02-06");
     let rec = deadline(&a, "credit_card_recordings_two_years");
-    assert_eq!(rec["due"], "2028-02-05");
+    assert_eq!(rec["due"], "2028-02-06");
     assert!(rec["line_zh"].as_str().unwrap().starts_with("据公开报道"));
-    assert!(text.contains("应在2026-08-05前向公安机关报案"), "{text}");
+    assert!(text.contains("应在2026-08-06前向公安机关报案"), "{text}");
     // The general notes are not repeated beside the computed dates, and the 2026-01-01
     // version switch is not mentioned for a case wholly in 2026.
     assert!(!notes.contains("治安处罚：六个月"), "{notes}");
