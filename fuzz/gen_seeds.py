@@ -79,8 +79,11 @@ put("table", "bill.xlsx", zip_bytes([
 
 # container: the ZIP fixtures (GBK names and a nested ZIP, path traversal and a symlink,
 # a 1000:1 bomb), an empty archive and a stored (uncompressed) member with a UTF-8 name.
-for n in ["wechat-gbk.zip", "traversal.zip", "bomb.zip"]:
+for n in ["wechat-gbk.zip", "traversal.zip", "bomb.zip",
+          # members that belong together: sms-ie messages + data/ media, a database + its -wal
+          "sms-ie-messages.zip", "mmssms-with-wal.zip", "mmssms-bad-wal.zip"]:
     put("container", n, read(MORE, n))
+put("smsie", "zip-messages.ndjson", zipfile.ZipFile(os.path.join(MORE, "sms-ie-messages.zip")).read("messages.ndjson"))
 put("container", "empty.zip", b"PK\x05\x06" + b"\0" * 18)
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
@@ -94,6 +97,11 @@ put("media", "photo-exif.jpg", read(MORE, "photo-exif.jpg"))
 put("media", "screenshot.png", read(MORE, "Screenshot_20260105-221305.png"))
 put("media", "image.png", read(CLI, "image.png"))
 put("media", "recorder-nb.amr", read(MORE, "13812345678_20260105221305.amr"))
+# HEIC (with and without an Exif item), M4A (AAC) and MP3 recordings: anjing-import/tests/data/gen_media.py.
+for src, n in [("IMG_0001.HEIC", "iphone.heic"), ("heic-no-exif.heic", "no-exif.heic"),
+               ("通话录音 13812345678 2026-01-05 22-13.m4a", "recorder.m4a"),
+               ("13900139000_20260106080102.mp3", "recorder.mp3"), ("truncated.m4a", "truncated.m4a")]:
+    put("media", n, read(IMP, src))
 # AMR-WB: 10 frames of mode 8 (23.85 kbit/s, 60 bytes after the header byte) and one NO_DATA.
 put("media", "short-wb.amr", b"#!AMR-WB\n" + (bytes([8 << 3 | 4]) + b"\x55" * 60) * 10 + bytes([15 << 3 | 4]))
 wbuf = io.BytesIO()

@@ -110,6 +110,12 @@ pub fn sniff(head: &[u8]) -> Result<Format, ImportError> {
     if head.starts_with(crate::db::SQLITE_MAGIC) {
         return Ok(Format::Sqlite);
     }
+    if crate::wal::is_wal(head) {
+        return Err(not(
+            "这是 SQLite 数据库的预写日志（-wal 文件），本身不是完整的数据库：请把它和同名的数据库文件（例如 mmssms.db 和 mmssms.db-wal）放在同一文件夹或同一压缩包里一起导入",
+            "a SQLite write-ahead log: import it together with its database (NAME and NAME-wal side by side)",
+        ));
+    }
     if crate::smsie::looks_like_smsie(head) {
         return Ok(Format::SmsIe);
     }
@@ -183,5 +189,12 @@ mod tests {
         // A table is sniffed as CSV; whether it has usable columns is `confirm`'s question.
         assert_eq!(sniff(b"id,text\n1,hello\n").unwrap(), Format::Csv);
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe").unwrap(), Format::Image);
+        // A lone -wal says what it is and what to do.
+        match sniff(b"\x37\x7f\x06\x82\x00\x2d\xe2\x18\x00\x00\x10\x00") {
+            Err(ImportError::NotAnExport { reason_zh, .. }) => {
+                assert!(reason_zh.contains("-wal"), "{reason_zh}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
