@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         sha256: "0".repeat(64),
         member: format!("导出.zip!/{name}"),
         size: 1,
+        meta: Some(serde_json::json!({"codec": "AAC"})),
     };
     let hints = anjing_import::Hints {
         attachments: ["data/PART_1.jpg", "data/a", "data/"]

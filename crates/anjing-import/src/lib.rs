@@ -167,6 +167,8 @@ pub struct Attachment {
     /// Where it came from, as an artifact's file name: `导出.zip!/data/PART_1.jpg`.
     pub member: String,
     pub size: u64,
+    /// What the media says of itself ([`media::describe_file`]): codec, duration, EXIF time…
+    pub meta: Option<serde_json::Value>,
 }
 
 /// Largest file the in-memory paths of [`import`] buffer (XLSX, media) when

@@ -382,6 +382,62 @@ fn codec_of<R: Read + Seek>(r: &mut R, ft: lofty::file::FileType) -> Option<Stri
     }
 }
 
+/// The metadata of a stored media file that belongs to another record (an MMS
+/// part): what [`import`] would keep, compactly — container, codec, duration,
+/// sample rate, channels, pixel size, EXIF device and the time taken (`taken`,
+/// RFC 3339 UTC, with `taken_raw`) — plus `problems`, the codes of what could not
+/// be read. `None` when the file is not an image or recording.
+pub fn describe_file(path: &std::path::Path) -> Option<Value> {
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path).ok()?.take(64).read_to_end(&mut head).ok()?;
+    let format = sniff_binary(&head).filter(|f| matches!(f, Format::Image | Format::Audio))?;
+    let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    #[derive(Default)]
+    struct One(Option<RawRecord>, Vec<String>);
+    impl RecordSink for One {
+        fn record(&mut self, r: RawRecord) -> Result<(), crate::SinkError> {
+            self.0 = Some(r);
+            Ok(())
+        }
+        fn problem(&mut self, p: Problem) -> Result<(), crate::SinkError> {
+            if p.severity != Severity::Warning {
+                self.1.push(p.code);
+            }
+            Ok(())
+        }
+    }
+    let mut one = One::default();
+    import(format, file, &Hints::default(), &mut one).ok()?;
+    let r = one.0?;
+    let mut out = serde_json::Map::new();
+    for k in [
+        "container",
+        "codec",
+        "duration_ms",
+        "sample_rate",
+        "channels",
+        "bitrate_kbps",
+        "width",
+        "height",
+        "make",
+        "model",
+        "software",
+    ] {
+        if let Some(v) = r.original.get(k) {
+            out.insert(k.into(), v.clone());
+        }
+    }
+    if let (Some(t), Some("exif")) = (r.time, r.original.get("time_source").and_then(Value::as_str))
+    {
+        out.insert("taken".into(), json!(anjing_model::time::rfc3339_utc(t)));
+        out.insert("taken_raw".into(), json!(r.time_raw));
+    }
+    if !one.1.is_empty() {
+        out.insert("problems".into(), json!(one.1));
+    }
+    Some(Value::Object(out))
+}
+
 /// Describes one image or recording as one record.
 pub fn import<R: BufRead + Seek>(
     format: Format,

@@ -99,7 +99,7 @@ pub fn part_member(data: &str) -> Option<String> {
 /// Like [`import`], linking each MMS to its parts' media in `hints.attachments`
 /// (the files of the export's `data/` folder, already stored): the record's
 /// `original` gains `__anjing_attachments`, one `{part, _data, ct, member,
-/// sha256, size}` per part whose file is there, so the record points at the
+/// sha256, size, meta?}` per part whose file is there, so the record points at the
 /// stored media blob. A part whose file is missing is a `mms_media_missing`
 /// warning on its record; a file no MMS names is a `mms_part_unreferenced`
 /// warning (it stays stored either way).
@@ -311,14 +311,18 @@ fn link_parts(
         match links.files.get(&member) {
             Some(a) => {
                 links.used.insert(member.clone());
-                linked.push(serde_json::json!({
+                let mut link = serde_json::json!({
                     "part": i,
                     "_data": data,
                     "ct": part.get("ct").cloned().unwrap_or(Value::Null),
                     "member": a.member,
                     "sha256": a.sha256,
                     "size": a.size,
-                }));
+                });
+                if let Some(meta) = &a.meta {
+                    link["meta"] = meta.clone();
+                }
+                linked.push(link);
             }
             None => missing.push(member),
         }

@@ -630,6 +630,7 @@ fn smsie_links_mms_parts_to_their_stored_media() {
         sha256: sha.repeat(64),
         member: format!("导出.zip!/{name}"),
         size: 10,
+        meta: None,
     };
     let hints = anjing_import::Hints {
         attachments: [

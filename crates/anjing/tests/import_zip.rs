@@ -134,6 +134,10 @@ fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     assert_eq!(links[0]["ct"], "image/jpeg");
     assert_eq!(links[0]["part"], 1);
     assert_eq!(links[0]["member"], "sms-ie-messages.zip!/data/PART_1767621185000_photo.jpg");
+    // What the photo says of itself: the phone that took it and when (EXIF).
+    let meta = &links[0]["meta"];
+    assert_eq!((meta["make"].as_str(), meta["model"].as_str()), (Some("HUAWEI"), Some("ELS-AN00")));
+    assert_eq!(meta["taken"], "2026-01-05T14:30:15Z");
     let blob = case.path().join("blobs").join(&sha[..2]).join(&sha);
     assert_eq!(std::fs::read(blob).unwrap(), jpeg, "the link names the stored original");
     // The part objects themselves are kept as exported.
@@ -148,6 +152,10 @@ fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     let links = orig["__anjing_attachments"].as_array().unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0]["ct"], "audio/amr");
+    assert_eq!(
+        (links[0]["meta"]["codec"].as_str(), links[0]["meta"]["duration_ms"].as_u64()),
+        (Some("AMR-NB"), Some(2000))
+    );
     let ps = problems(case.path());
     let missing: Vec<&Value> = ps.iter().filter(|p| p["code"] == "mms_media_missing").collect();
     assert_eq!(missing.len(), 1, "{ps:?}");

@@ -317,6 +317,7 @@ impl Zip<'_, '_> {
                     sha256: s.blob.sha256.clone(),
                     member: display.clone(),
                     size: s.blob.size,
+                    meta: anjing_import::media::describe_file(&s.path),
                 },
             );
             extra.companions.push(Companion {
