@@ -286,17 +286,18 @@ fn norm_clause(
         return format!("{what}不符合{short}的要求（这是{kind}，不是法律）。");
     };
     let whom = scope.applies_to.unwrap_or("金融机构");
-    let applies =
-        format!("{short}是{kind}，不是法律；它约束的是{whom}，自{from}起适用，要求{requirement}。");
+    let applies = format!(
+        "{short}是{kind}，不是法律；它约束的是{whom}，于{from}发布（报道没有提到另外的施行日期，这里从发布之日算起），要求{requirement}。"
+    );
     let if_licensed = "如果联系您的是这类金融机构或它委托的催收机构";
     let otherwise = "如果对方是无牌放贷人或个人，这份指引并不直接约束它，只能作为参照标准";
     match (before, after) {
         (0, _) => format!("{applies}{if_licensed}，{what}不符合这份指引；{otherwise}。"),
         (_, 0) => format!(
-            "这些联系都发生在{from}之前，当时{short}还没有出台。这里只把它作为参照标准（它要求{requirement}），不是说对方违反了它（这是{kind}，不是法律）。"
+            "这些联系都发生在{from}之前，当时{short}还没有发布。这里只把它作为参照标准（它要求{requirement}），不是说对方违反了它（这是{kind}，不是法律）。"
         ),
         _ => format!(
-            "{applies}其中{after}次发生在{from}及以后：{if_licensed}，这{after}次{what}不符合这份指引；{otherwise}。另有{before}次发生在{from}之前，当时这份指引还没有出台，只作参照标准，不是说对方违反了它。"
+            "{applies}其中{after}次发生在{from}及以后：{if_licensed}，这{after}次{what}不符合这份指引；{otherwise}。另有{before}次发生在{from}之前，当时这份指引还没有发布，只作参照标准，不是说对方违反了它。"
         ),
     }
 }
@@ -616,7 +617,7 @@ mod tests {
         let e = night_explanation(&[night_call(1, "2026-03-04 23:30:00")]);
         assert!(e.contains("不符合这份指引"), "{e}");
         assert!(e.contains("金融机构"), "{e}");
-        assert!(e.contains("自2026-01-30起适用"), "{e}");
+        assert!(e.contains("于2026-01-30发布"), "{e}");
         // An unlicensed lender is not bound by it: reference standard only.
         assert!(e.contains("无牌放贷人") && e.contains("参照"), "{e}");
         assert!(e.contains("不是法律") && !e.contains("违法"), "{e}");
