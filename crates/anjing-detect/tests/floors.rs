@@ -102,5 +102,9 @@ fn adversarial_floors() {
     // insults without debt words, genuine court e-service, police warnings quoting scams),
     // first run before the rules were changed for it: 0.163 / 1.000 (10 of 26 exact).
     // Reached: 1.000 / 1.000 on all 142.
+    // Fourth batch (adv-0143..0154: traffic-fine and provident-fund phishing, 'new number'
+    // and hospital-account transfers, a ransom demand, a genuine court e-service notice, a
+    // bank's own 95xxx reminder with a link, a child's ordinary request for money): 7 of 12
+    // probes exact before the rules were changed for them; reached 1.000 / 1.000 on all 154.
     floor(&data("adversarial.jsonl"), false, 0.95, 0.97);
 }
