@@ -108,9 +108,36 @@ pub fn print_problem_kinds(case: &Case, r: &ImportReport, indent: &str) {
     println!("{indent}问题按类型：{}", parts.join("，"));
 }
 
+/// The files of a ZIP stored for another member rather than imported on their own: MMS
+/// parts' media (`mms_part`) and databases' write-ahead logs (`sqlite_wal`), by format.
+fn companions(case: &Case, container: &str) -> Vec<(String, i64)> {
+    let prefix = format!("{container}!/");
+    case.connection()
+        .prepare(
+            "SELECT format, count(*) FROM artifacts
+             WHERE format IN ('mms_part', 'sqlite_wal') AND substr(file_name, 1, length(?1)) = ?1
+               AND instr(substr(file_name, length(?1) + 1), '!/') = 0
+             GROUP BY format ORDER BY format",
+        )
+        .and_then(|mut st| st.query_map([&prefix], |row| Ok((row.get(0)?, row.get(1)?)))?.collect())
+        .unwrap_or_default()
+}
+
 /// The members of a ZIP, one line each, then their problems by kind.
 pub fn print_members(case: &Case, r: &ImportReport, depth: usize) {
     let indent = "  ".repeat(depth + 1);
+    if !r.members.is_empty() {
+        let parts: Vec<String> = companions(case, &r.file)
+            .into_iter()
+            .map(|(format, n)| match format.as_str() {
+                "mms_part" => format!("{n} 个彩信附件（图片、录音等，已关联到各自的彩信）"),
+                _ => format!("{n} 个数据库预写日志（-wal，已合并读取）"),
+            })
+            .collect();
+        if !parts.is_empty() {
+            println!("{indent}另存为原始文件：{}", parts.join("，"));
+        }
+    }
     for m in &r.members {
         let kinds: Vec<String> = m
             .by_kind

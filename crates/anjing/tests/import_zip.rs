@@ -103,6 +103,7 @@ fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     let zip = data("sms-ie-messages.zip");
     let o = import(case.path(), &zip);
     assert_status(&o, 0);
+    assert!(out(&o).contains("另存为原始文件：3 个彩信附件"), "{}", out(&o));
     let arts = artifacts(case.path());
     let names: Vec<(&str, &str)> = arts.iter().map(|(n, f, _)| (n.as_str(), f.as_str())).collect();
     assert_eq!(
@@ -186,7 +187,9 @@ fn a_database_zipped_with_its_wal_gives_the_rows_only_in_the_wal() {
     let case = new_case();
     let zip = data("mmssms-with-wal.zip");
     let stored_before: Vec<u8> = std::fs::read(&zip).unwrap();
-    assert_status(&import(case.path(), &zip), 0);
+    let o = import(case.path(), &zip);
+    assert_status(&o, 0);
+    assert!(out(&o).contains("1 个数据库预写日志"), "{}", out(&o));
     let recs = records(case.path());
     let texts: Vec<&str> = recs.iter().filter_map(|r| r["text"].as_str()).collect();
     assert_eq!(recs.len(), 3, "{texts:?}");
