@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// The folder inside the store where a blob is written before it gets its name (a killed
+/// import may leave a file there; no blob is ever read from it by name).
+pub const INCOMING: &str = ".incoming";
+
 /// The blob folder of a case.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -43,9 +47,19 @@ impl BlobStore {
     }
 
     /// Streams `reader` into the store, hashing as it goes. Constant memory.
-    pub fn put(&self, mut reader: impl Read) -> io::Result<StoredBlob> {
-        fs::create_dir_all(&self.root)?;
-        let mut tmp = tempfile::Builder::new().prefix(".incoming-").tempfile_in(&self.root)?;
+    pub fn put(&self, reader: impl Read) -> io::Result<StoredBlob> {
+        self.put_pending(reader)?.persist()
+    }
+
+    /// Like [`BlobStore::put`], except that the fsync runs on a thread of its own while the
+    /// caller goes on (an import parses the copy meanwhile), and the blob gets its name only
+    /// at [`PendingBlob::persist`], after the fsync: a blob under its name is still always
+    /// complete. Dropped without `persist`, the temporary file is removed.
+    pub fn put_pending(&self, mut reader: impl Read) -> io::Result<PendingBlob> {
+        // Incoming files wait in a folder of their own, beside the two-hex-digit folders.
+        let incoming = self.root.join(INCOMING);
+        fs::create_dir_all(&incoming)?;
+        let mut tmp = tempfile::Builder::new().prefix(".incoming-").tempfile_in(&incoming)?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 256 * 1024];
@@ -60,21 +74,31 @@ impl BlobStore {
             tmp.write_all(&buf[..n])?;
             size += n as u64;
         }
-        tmp.as_file().sync_all()?;
         let sha256 = hex::encode(hasher.finalize());
         let dest = self.path_of(&sha256);
         if dest.exists() {
             // Same content already stored; the temporary file is removed on drop.
-            return Ok(StoredBlob { sha256, size, existed: true });
+            return Ok(PendingBlob {
+                tmp: None,
+                sync: None,
+                dest,
+                stored: StoredBlob { sha256, size, existed: true },
+            });
         }
-        let dir = dest.parent().expect("blob path has a parent");
-        fs::create_dir_all(dir)?;
-        tmp.persist(&dest).map_err(|e| e.error)?;
-        // Make the rename durable too.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
+        let file = tmp.as_file().try_clone()?;
+        let sync = std::thread::Builder::new()
+            .name("anjing-fsync".into())
+            .spawn(move || file.sync_all())
+            .ok();
+        if sync.is_none() {
+            tmp.as_file().sync_all()?;
         }
-        Ok(StoredBlob { sha256, size, existed: false })
+        Ok(PendingBlob {
+            tmp: Some(tmp),
+            sync,
+            dest,
+            stored: StoredBlob { sha256, size, existed: false },
+        })
     }
 
     /// Opens a stored blob for reading.
@@ -85,6 +109,43 @@ impl BlobStore {
     /// Re-hashes a stored blob and returns its actual SHA-256 and size.
     pub fn rehash(&self, sha256: &str) -> io::Result<(String, u64)> {
         hash_reader(self.open(sha256)?)
+    }
+}
+
+/// A blob written and hashed, its fsync under way, not yet under its name (see
+/// [`BlobStore::put_pending`]).
+pub struct PendingBlob {
+    tmp: Option<tempfile::NamedTempFile>,
+    sync: Option<std::thread::JoinHandle<io::Result<()>>>,
+    dest: PathBuf,
+    /// Hash and size; `existed` when the store already had these bytes.
+    pub stored: StoredBlob,
+}
+
+impl PendingBlob {
+    /// Where the bytes can be read now: the temporary file (or the stored blob, when it
+    /// existed already).
+    pub fn path(&self) -> &Path {
+        match &self.tmp {
+            Some(t) => t.path(),
+            None => &self.dest,
+        }
+    }
+
+    /// Waits for the fsync, then renames the file into place and makes the rename durable.
+    pub fn persist(mut self) -> io::Result<StoredBlob> {
+        if let Some(sync) = self.sync.take() {
+            sync.join().unwrap_or_else(|_| Err(io::Error::other("fsync thread panicked")))?;
+        }
+        let Some(tmp) = self.tmp.take() else { return Ok(self.stored) };
+        let dir = self.dest.parent().expect("blob path has a parent");
+        fs::create_dir_all(dir)?;
+        tmp.persist(&self.dest).map_err(|e| e.error)?;
+        // Make the rename durable too.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(self.stored)
     }
 }
 
@@ -121,7 +182,32 @@ mod tests {
         assert!(b.existed);
         assert_eq!(fs::read(store.path_of(&a.sha256)).unwrap(), b"hello");
         // No temporary files are left behind.
-        let entries: Vec<_> = fs::read_dir(store.root()).unwrap().collect();
-        assert_eq!(entries.len(), 1, "only the 2c/ folder");
+        let mut entries: Vec<_> = fs::read_dir(store.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        entries.sort();
+        assert_eq!(entries, [INCOMING, "2c"], "only the 2c/ folder and the incoming one");
+        assert_eq!(fs::read_dir(store.root().join(INCOMING)).unwrap().count(), 0);
+    }
+
+    /// A pending blob is readable before its name exists, gets it at `persist`, and leaves
+    /// nothing behind when dropped.
+    #[test]
+    fn a_pending_blob_is_named_only_when_persisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("blobs"));
+        let pending = store.put_pending(&b"hello"[..]).unwrap();
+        let dest = store.path_of(&pending.stored.sha256);
+        assert!(!dest.exists());
+        assert_eq!(fs::read(pending.path()).unwrap(), b"hello");
+        let stored = pending.persist().unwrap();
+        assert!(!stored.existed);
+        assert_eq!(fs::read(&dest).unwrap(), b"hello");
+        let again = store.put_pending(&b"hello"[..]).unwrap();
+        assert!(again.stored.existed);
+        assert_eq!(again.path(), dest.as_path());
+        drop(store.put_pending(&b"other"[..]).unwrap());
+        assert_eq!(fs::read_dir(store.root().join(INCOMING)).unwrap().count(), 0);
     }
 }

@@ -73,6 +73,26 @@ pub(crate) fn import_file_with(
     relation: &str,
     opts: &mut crate::members::ImportOptions<'_>,
 ) -> Result<ImportReport, VaultError> {
+    // The import inserts only rows whose references it has just made or read (its
+    // contributor, its artifacts, the records it inserted or found by key): checking them
+    // again per row cost three B-tree lookups per record (200 MB SBR: 15.9 → 11 s CPU with
+    // the statement journal gone too). SQLite ignores this pragma inside a transaction, so
+    // it is set before the import's and restored after, whatever happened.
+    case.conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = import_file_fk_off(case, path, contributor, relation, opts);
+    let restored = case.conn.pragma_update(None, "foreign_keys", "ON");
+    let report = result?;
+    restored?;
+    Ok(report)
+}
+
+fn import_file_fk_off(
+    case: &mut Case,
+    path: &Path,
+    contributor: &str,
+    relation: &str,
+    opts: &mut crate::members::ImportOptions<'_>,
+) -> Result<ImportReport, VaultError> {
     let file_name = match opts.hints.file_name.as_str() {
         "" => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         given => given.to_string(),
@@ -99,8 +119,11 @@ pub(crate) fn import_file_with(
     // 2. Store the original byte-exact before anything is derived from it.
     anjing_import::confirm(format, open_buffered(path)?, &opts.hints)
         .map_err(|e| crate::members::import_error(path, e))?;
-    let stored = case.blobs.put(open_buffered(path)?).map_err(io_err(path))?;
-    let mut blob_path = case.blobs.path_of(&stored.sha256);
+    // Its fsync runs while the importer reads the copy; the blob gets its name (after the
+    // fsync) just before the commit.
+    let pending = case.blobs.put_pending(open_buffered(path)?).map_err(io_err(path))?;
+    let stored = pending.stored.clone();
+    let mut blob_path = pending.path().to_path_buf();
     // A phone database copied while in use keeps its newest rows in `NAME-wal` beside it:
     // that file is evidence too. It is stored byte-exact, and the records are read from a
     // scratch copy of the stored database with the stored WAL applied (the originals are
@@ -166,6 +189,8 @@ pub(crate) fn import_file_with(
         report.records_merged = records as u64;
         report.problem_count = problems as u64;
         report.damaged = known.as_deref() == Some("damaged");
+        // A registered original that had gone missing is back under its name.
+        pending.persist().map_err(io_err(path))?;
         return Ok(report);
     }
 
@@ -309,6 +334,7 @@ pub(crate) fn import_file_with(
             "status": status,
         }),
     )?;
+    pending.persist().map_err(io_err(path))?;
     tx.commit()?;
     Ok(report)
 }
@@ -431,6 +457,20 @@ pub(crate) struct Prepared {
     pub(crate) col: i64,
     pub(crate) offset: i64,
     pub(crate) original: String,
+    /// `original` reads back as the same bytes (no floating-point number in it: only those
+    /// may not survive serde_json's parse and print exactly), so the records-tree leaf can
+    /// hash it as it is instead of parsing it again (see `records_tree::new_record_leaf`).
+    pub(crate) original_canonical: bool,
+}
+
+/// Whether a JSON value holds a floating-point number anywhere.
+fn has_float(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(n) => n.is_f64(),
+        serde_json::Value::Array(a) => a.iter().any(has_float),
+        serde_json::Value::Object(o) => o.values().any(has_float),
+        _ => false,
+    }
 }
 
 impl Prepared {
@@ -443,6 +483,7 @@ impl Prepared {
         let key =
             crate::members::media_key(dedup_key(contributor_id, &r, &num.normalized), &r, artifact);
         let original = serde_json::to_string(&r.original).map_err(|e| SinkError(e.to_string()))?;
+        let original_canonical = !r.original.values().any(has_float);
         Ok(Prepared {
             key,
             kind: r.kind.code(),
@@ -461,6 +502,7 @@ impl Prepared {
             col: r.locator.column as i64,
             offset: r.locator.offset as i64,
             original,
+            original_canonical,
         })
     }
 }
@@ -484,16 +526,18 @@ impl VaultSink<'_> {
             }
         }
         let db = |e: rusqlite::Error| SinkError(e.to_string());
-        let inserted: Option<i64> = self
+        // No RETURNING: SQLite runs it as a trigger, which makes every insert write a
+        // statement journal; the new id is the connection's last rowid.
+        let changed = self
             .tx
             .prepare_cached(
                 "INSERT INTO records (dedup_key, kind, direction, counterparty, number, number_class, time_ms,
                                       time_raw, time_unit, text, duration_s, call_result, contributor_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+                 ON CONFLICT (dedup_key) DO NOTHING",
             )
             .map_err(db)?
-            .query_row(
+            .execute(
                 params![
                     p.key,
                     p.kind,
@@ -509,10 +553,9 @@ impl VaultSink<'_> {
                     p.call_result,
                     self.contributor_id,
                 ],
-                |row| row.get(0),
             )
-            .optional()
             .map_err(db)?;
+        let inserted = (changed == 1).then(|| self.tx.last_insert_rowid());
         let id = match inserted {
             Some(id) => {
                 self.new += 1;

@@ -94,6 +94,12 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError +
     move |source| VaultError::Io { path: path.to_path_buf(), source }
 }
 
+/// The page cache of a case's connection (negative: KiB), 32 MiB. Peak memory of an import
+/// is the page cache plus a constant; measured on a 200 MB SBR file and a 1 M-row
+/// mmssms.db, 32 MiB costs no user time against 64 MiB and a little system time (pages
+/// spilled to the WAL and read back), for 30–40 MiB less peak memory.
+const CACHE_KIB: i64 = -32768;
+
 /// An open case.
 pub struct Case {
     root: PathBuf,
@@ -168,10 +174,10 @@ impl Case {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Up to 64 MiB of page cache: a large import inserts into B-trees in
-        // random key order, and the default 2 MiB cache spills to the WAL on
+        // Up to 32 MiB of page cache (see `CACHE_KIB`): a large import inserts into
+        // B-trees in random key order, and the default 2 MiB cache spills to the WAL on
         // nearly every insert (measured: 1.3 M page writes for a 50 MB file).
-        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         Ok(Case { root: dir.to_path_buf(), conn, blobs: BlobStore::new(dir.join(BLOB_DIR)) })

@@ -455,9 +455,22 @@ fn par_flat_leaves(batch: Vec<(i64, serde_json::Value)>) -> Vec<(i64, Hash)> {
     })
 }
 
+/// Lower-case hex of `N` bytes into a fixed buffer of `M = 2N` bytes (no allocation).
+fn hex_into<const M: usize>(bytes: &[u8]) -> [u8; M] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; M];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[(b >> 4) as usize];
+        pair[1] = DIGITS[(b & 0xf) as usize];
+    }
+    out
+}
+
 /// The leaf of a record just inserted by an import, with its one source: the same bytes
 /// [`flat_leaf`] hashes for the flat JSON [`for_each_record_json`] builds (`check` compares the
-/// two), written field by field instead of through a `serde_json::Value` of the whole record.
+/// two), written field by field instead of through a `serde_json::Value` of the whole record,
+/// into one scratch buffer and fixed-size hex (`salt`, [`field_salt`], [`field_digest`] and
+/// [`hex_lower`] spelled out without their allocations).
 pub(crate) fn new_record_leaf(
     salt_key: &[u8; 32],
     id: i64,
@@ -466,68 +479,119 @@ pub(crate) fn new_record_leaf(
     relation: &str,
     p: &crate::ingest::Prepared,
 ) -> Hash {
+    use std::io::Write as _;
     fn str_json(out: &mut Vec<u8>, s: &str) {
         serde_json::to_writer(&mut *out, s).expect("strings always serialise");
     }
-    fn opt_str(s: Option<&str>) -> Vec<u8> {
+    fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
         match s {
-            Some(s) => serde_json::to_vec(s).expect("strings always serialise"),
-            None => b"null".to_vec(),
+            Some(s) => str_json(out, s),
+            None => out.extend_from_slice(b"null"),
         }
     }
-    fn opt_int(n: Option<i64>) -> Vec<u8> {
-        n.map_or_else(|| b"null".to_vec(), |n| n.to_string().into_bytes())
+    fn opt_int(out: &mut Vec<u8>, n: Option<i64>) {
+        match n {
+            Some(n) => write!(out, "{n}").expect("writing to a Vec never fails"),
+            None => out.extend_from_slice(b"null"),
+        }
     }
     let time =
         p.time_ms.and_then(anjing_model::time::from_unix_ms).map(anjing_model::time::rfc3339_utc);
-    // The stored original, read back as `for_each_record_json` reads it.
-    let original: serde_json::Value = serde_json::from_str(&p.original)
-        .unwrap_or_else(|_| serde_json::Value::String(p.original.clone()));
-    let mut sources = Vec::with_capacity(p.original.len() + 200);
-    sources.extend_from_slice(b"[{\"artifact\":");
-    str_json(&mut sources, artifact);
-    sources.extend_from_slice(
-        format!(",\"column\":{},\"line\":{},\"locator\":", p.col, p.line).as_bytes(),
-    );
-    str_json(&mut sources, &p.locator);
-    sources.extend_from_slice(format!(",\"offset\":{},\"original\":", p.offset).as_bytes());
-    serde_json::to_writer(&mut sources, &original).expect("JSON values always serialise");
-    sources.extend_from_slice(b"}]");
-    // Committed fields in the order of their names (as a JSON object's keys are written).
-    let fields: [(&str, Vec<u8>); 15] = [
-        ("call_result", opt_str(p.call_result)),
-        ("contributor", opt_str(Some(contributor))),
-        ("counterparty", opt_str(Some(&p.counterparty))),
-        ("direction", opt_str(Some(p.direction))),
-        ("duration_s", opt_int(p.duration_s)),
-        ("kind", opt_str(Some(p.kind))),
-        ("number", opt_str(Some(&p.number))),
-        ("number_class", opt_str(Some(p.number_class))),
-        ("relation", opt_str(Some(relation))),
-        ("sources", sources),
-        ("text", opt_str(p.text.as_deref())),
-        ("time", opt_str(time.as_deref())),
-        ("time_ms", opt_int(p.time_ms)),
-        ("time_raw", opt_str(Some(&p.time_raw))),
-        ("time_unit", opt_str(Some(p.time_unit))),
-    ];
-    let record_salt = salt(salt_key, id);
-    let mut commitment = Vec::with_capacity(16 + fields.len() * 90);
+    let record_salt: [u8; 32] = {
+        let mut h = Sha256::new();
+        h.update(salt_key);
+        h.update(id.to_le_bytes());
+        hex_into(&h.finalize()[..16])
+    };
+    let mut value = Vec::with_capacity(p.original.len() + 256);
+    let mut commitment = Vec::with_capacity(16 + 15 * 100);
     commitment.extend_from_slice(b"{\"fields\":{");
-    for (i, (name, canonical)) in fields.iter().enumerate() {
-        let mut h = field_hasher(name, &field_salt(&record_salt, name));
-        h.update(canonical);
+    // Committed fields in the order of their names (as a JSON object's keys are written).
+    for (i, name) in [
+        "call_result",
+        "contributor",
+        "counterparty",
+        "direction",
+        "duration_s",
+        "kind",
+        "number",
+        "number_class",
+        "relation",
+        "sources",
+        "text",
+        "time",
+        "time_ms",
+        "time_raw",
+        "time_unit",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        value.clear();
+        match name {
+            "call_result" => opt_str(&mut value, p.call_result),
+            "contributor" => str_json(&mut value, contributor),
+            "counterparty" => str_json(&mut value, &p.counterparty),
+            "direction" => str_json(&mut value, p.direction),
+            "duration_s" => opt_int(&mut value, p.duration_s),
+            "kind" => str_json(&mut value, p.kind),
+            "number" => str_json(&mut value, &p.number),
+            "number_class" => str_json(&mut value, p.number_class),
+            "relation" => str_json(&mut value, relation),
+            "sources" => {
+                value.extend_from_slice(b"[{\"artifact\":");
+                str_json(&mut value, artifact);
+                write!(value, ",\"column\":{},\"line\":{},\"locator\":", p.col, p.line)
+                    .expect("writing to a Vec never fails");
+                str_json(&mut value, &p.locator);
+                write!(value, ",\"offset\":{},\"original\":", p.offset)
+                    .expect("writing to a Vec never fails");
+                if p.original_canonical {
+                    // What `for_each_record_json` would read back and print: the same bytes.
+                    value.extend_from_slice(p.original.as_bytes());
+                } else {
+                    // The stored original, read back as `for_each_record_json` reads it.
+                    let original: serde_json::Value = serde_json::from_str(&p.original)
+                        .unwrap_or_else(|_| serde_json::Value::String(p.original.clone()));
+                    serde_json::to_writer(&mut value, &original)
+                        .expect("JSON values always serialise");
+                }
+                value.extend_from_slice(b"}]");
+            }
+            "text" => opt_str(&mut value, p.text.as_deref()),
+            "time" => opt_str(&mut value, time.as_deref()),
+            "time_ms" => opt_int(&mut value, p.time_ms),
+            "time_raw" => str_json(&mut value, &p.time_raw),
+            _ => str_json(&mut value, p.time_unit),
+        }
+        // field salt = hex(SHA-256(record salt ‖ 0 ‖ name)[..16])
+        let field_salt: [u8; 32] = {
+            let mut h = Sha256::new();
+            h.update(record_salt);
+            h.update([0]);
+            h.update(name.as_bytes());
+            hex_into(&h.finalize()[..16])
+        };
+        // field digest, as `field_hasher` + the value's canonical bytes
+        let mut h = Sha256::new();
+        h.update(b"anjing-record-field-v2\0");
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(field_salt);
+        h.update([0]);
+        h.update(&value);
+        let digest: [u8; 64] = hex_into(&h.finalize());
         if i > 0 {
             commitment.push(b',');
         }
         commitment.push(b'"');
         commitment.extend_from_slice(name.as_bytes());
         commitment.extend_from_slice(b"\":\"");
-        commitment.extend_from_slice(hex_lower(&h.finalize()).as_bytes());
+        commitment.extend_from_slice(&digest);
         commitment.push(b'"');
     }
-    commitment
-        .extend_from_slice(format!("}},\"id\":{id},\"v\":{RECORD_JSON_VERSION}}}").as_bytes());
+    write!(commitment, "}},\"id\":{id},\"v\":{RECORD_JSON_VERSION}}}")
+        .expect("writing to a Vec never fails");
     let data: [u8; 32] = Sha256::digest(&commitment).into();
     anjing_proof::leaf_hash(&data)
 }
