@@ -26,8 +26,12 @@ const GUIDANCE_TOML: &str = include_str!("../law/cn/guidance.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LenderType {
-    /// A bank, including credit cards (regulated by 国家金融监督管理总局).
-    BankOrCreditCard,
+    /// A bank loan, or a bank debt not said to be a credit card (regulated by
+    /// 国家金融监督管理总局). The credit-card rules do not bind it.
+    Bank,
+    /// A bank credit card (信用卡): routed like [`LenderType::Bank`], and the rules the reference
+    /// scopes to 信用卡 (信用卡办法第六十八条, its two-year recordings) apply.
+    CreditCard,
     /// A consumer-finance company (消费金融公司, regulated by 国家金融监督管理总局).
     ConsumerFinance,
     /// A small-loan company, including online small loans (小贷/网络小贷, local regulators).
@@ -40,11 +44,12 @@ pub enum LenderType {
 }
 
 impl LenderType {
-    /// The type for a code as `anjing facts` stores it (`bank`, `consumer_finance`,
-    /// `micro_loan`, `unlicensed`, `unknown`).
+    /// The type for a code as `anjing facts` stores it (`bank`, `credit_card`,
+    /// `consumer_finance`, `micro_loan`, `unlicensed`, `unknown`).
     pub fn from_code(code: &str) -> Option<LenderType> {
         Some(match code {
-            "bank" => LenderType::BankOrCreditCard,
+            "bank" => LenderType::Bank,
+            "credit_card" => LenderType::CreditCard,
             "consumer_finance" => LenderType::ConsumerFinance,
             "micro_loan" => LenderType::MicroLoan,
             "unlicensed" => LenderType::UnlicensedOrUnknown,
@@ -53,10 +58,16 @@ impl LenderType {
         })
     }
 
+    /// Whether the lender is a bank (a credit card is a bank's).
+    pub fn is_bank(self) -> bool {
+        matches!(self, LenderType::Bank | LenderType::CreditCard)
+    }
+
     /// A short name for people.
     pub fn name_zh(self) -> &'static str {
         match self {
-            LenderType::BankOrCreditCard => "银行或信用卡",
+            LenderType::Bank => "银行",
+            LenderType::CreditCard => "信用卡",
             LenderType::ConsumerFinance => "消费金融公司",
             LenderType::MicroLoan => "小额贷款公司（含网络小贷）",
             LenderType::UnlicensedOrUnknown => "无牌放贷",
@@ -642,7 +653,7 @@ impl Guide {
         }
         if (abuse || facts.demanded_contacts_access) && !scam_only {
             match facts.lender_type {
-                LenderType::BankOrCreditCard | LenderType::ConsumerFinance => {
+                LenderType::Bank | LenderType::CreditCard | LenderType::ConsumerFinance => {
                     plan.push("lender", "lender");
                     plan.push("12378", "regulator_licensed");
                 }
@@ -754,8 +765,10 @@ impl Guide {
     /// finance) with an event on or after its publication, or with no dates to tell.
     fn cba_applies(facts: &CaseFacts) -> bool {
         let published = jiff::civil::date(2026, 1, 30);
-        matches!(facts.lender_type, LenderType::BankOrCreditCard | LenderType::ConsumerFinance)
-            && facts.last_event.or(facts.first_event).is_none_or(|last| last >= published)
+        matches!(
+            facts.lender_type,
+            LenderType::Bank | LenderType::CreditCard | LenderType::ConsumerFinance
+        ) && facts.last_event.or(facts.first_event).is_none_or(|last| last >= published)
     }
 
     /// The contacted people's own rights and a message for them.
@@ -818,7 +831,7 @@ impl Guide {
                 "如果能在借款合同、App或放款记录中查到放贷机构全称，并确认是银行、消费金融公司或小额贷款公司，可以改按持牌机构的路径向监管部门投诉。"
                     .to_string(),
             ),
-            LenderType::BankOrCreditCard | LenderType::ConsumerFinance => {
+            LenderType::Bank | LenderType::CreditCard | LenderType::ConsumerFinance => {
                 // The guideline was published 2026-01-30: only events from then on.
                 let published = jiff::civil::date(2026, 1, 30);
                 match (facts.first_event, facts.last_event.or(facts.first_event)) {
@@ -996,6 +1009,13 @@ pub fn advise(facts: &CaseFacts, practices_found: &[(Practice, usize)]) -> Plan 
     builtin_guide().advise(facts, practices_found)
 }
 
+/// The contacted people's own rights and a message for them, from the built-in data (what
+/// [`Plan::for_contacts`] holds when anyone was contacted). The documents use it for the
+/// 致亲友的说明.
+pub fn contacts_advice(facts: &CaseFacts) -> ForContacts {
+    builtin_guide().for_contacts(facts)
+}
+
 /// What to do first: don't pay in panic, keep evidence, tell contacts, never give codes,
 /// report early.
 pub fn first_steps() -> &'static [Guidance] {
@@ -1035,7 +1055,7 @@ mod tests {
 
     #[test]
     fn licensed_lenders_go_lender_then_12378_then_police_then_court() {
-        for t in [LenderType::BankOrCreditCard, LenderType::ConsumerFinance] {
+        for t in [LenderType::Bank, LenderType::CreditCard, LenderType::ConsumerFinance] {
             let plan = advise(&facts(t), &HARASSED);
             let ids = plan.channel_ids();
             assert_eq!(ids[0], "lender", "{ids:?}");
@@ -1091,7 +1111,7 @@ mod tests {
 
     #[test]
     fn a_scam_puts_the_police_first_whatever_the_lender() {
-        let f = CaseFacts { scam_signs: true, ..facts(LenderType::BankOrCreditCard) };
+        let f = CaseFacts { scam_signs: true, ..facts(LenderType::Bank) };
         let plan = advise(&f, &HARASSED);
         assert_eq!(plan.channel_ids()[0], "police");
         assert!(plan.steps[0].why_zh.contains("诈骗"));
@@ -1120,13 +1140,13 @@ mod tests {
 
     #[test]
     fn police_reasons_name_only_what_was_found_or_stated() {
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::NightContact, 4)]);
+        let plan = advise(&facts(LenderType::Bank), &[(Practice::NightContact, 4)]);
         let police = &plan.steps[pos(&plan, "police")];
         assert!(police.why_zh.contains("深夜来电"), "{}", police.why_zh);
         for absent in ["威胁", "侮辱", "透露欠款", "冒充"] {
             assert!(!police.why_zh.contains(absent), "{absent}: {}", police.why_zh);
         }
-        let f = CaseFacts { threats: true, ..facts(LenderType::BankOrCreditCard) };
+        let f = CaseFacts { threats: true, ..facts(LenderType::Bank) };
         let plan = advise(&f, &[]);
         let police = &plan.steps[pos(&plan, "police")];
         assert!(police.why_zh.contains("威胁人身安全"), "{}", police.why_zh);
@@ -1140,7 +1160,7 @@ mod tests {
         let old = CaseFacts {
             first_event: Some(date(2025, 10, 1)),
             last_event: Some(date(2026, 1, 29)),
-            ..facts(LenderType::BankOrCreditCard)
+            ..facts(LenderType::Bank)
         };
         assert!(!cba(&advise(&old, &HARASSED)));
         let new = CaseFacts { last_event: Some(date(2026, 1, 30)), ..old.clone() };
@@ -1186,7 +1206,7 @@ mod tests {
 
     #[test]
     fn plan_says_what_the_case_still_lacks() {
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &HARASSED);
+        let plan = advise(&facts(LenderType::Bank), &HARASSED);
         let lacking = plan.lacking_zh();
         assert!(lacking.contains(&"12378 需要涉事机构全称：尚未填写".to_string()), "{lacking:?}");
         let f = CaseFacts {
@@ -1206,7 +1226,7 @@ mod tests {
 
     #[test]
     fn nothing_abusive_means_no_complaint_steps() {
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::LegitReminder, 9)]);
+        let plan = advise(&facts(LenderType::Bank), &[(Practice::LegitReminder, 9)]);
         assert!(plan.steps.is_empty(), "{:?}", plan.channel_ids());
         assert!(plan.notes_zh[0].contains("没有发现违规催收"));
         // Counts of zero are "not found".
@@ -1216,10 +1236,10 @@ mod tests {
 
     #[test]
     fn insults_add_private_prosecution_and_harassment_adds_an_injunction() {
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::Insult, 2)]);
+        let plan = advise(&facts(LenderType::Bank), &[(Practice::Insult, 2)]);
         let ids = plan.channel_ids();
         assert!(ids.contains(&"court-private-prosecution") && ids.contains(&"court-injunction"));
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &[(Practice::FakeLegal, 1)]);
+        let plan = advise(&facts(LenderType::Bank), &[(Practice::FakeLegal, 1)]);
         assert!(!plan.channel_ids().contains(&"court-injunction"));
         assert!(plan.channel_ids().contains(&"police"));
     }
@@ -1231,14 +1251,14 @@ mod tests {
         let six = |p: &Plan| p.notes_zh.iter().any(|n| n.contains("治安处罚：六个月"));
         let three = |p: &Plan| p.notes_zh.iter().any(|n| n.contains("三年诉讼时效"));
         // Undated: the general notes stand in for the computed deadlines.
-        let plan = advise(&facts(LenderType::BankOrCreditCard), &HARASSED);
+        let plan = advise(&facts(LenderType::Bank), &HARASSED);
         assert!(six(&plan) && three(&plan), "{:?}", plan.notes_zh);
         // Dated: `deadlines` computes them; the plan does not repeat them.
         let f = CaseFacts {
             first_event: Some(date(2025, 9, 1)),
             last_event: Some(date(2026, 2, 1)),
             as_of: Some(date(2026, 3, 2)),
-            ..facts(LenderType::BankOrCreditCard)
+            ..facts(LenderType::Bank)
         };
         let plan = advise(&f, &HARASSED);
         assert!(!six(&plan) && !three(&plan), "{:?}", plan.notes_zh);
@@ -1327,7 +1347,7 @@ mod tests {
         use jiff::civil::date;
         let f = CaseFacts {
             contacted: vec![Contacted::Employer, Contacted::Relatives],
-            ..facts(LenderType::BankOrCreditCard)
+            ..facts(LenderType::Bank)
         };
         // Stated only: the plan still treats it as third-party contact.
         let plan = advise(&f, &[]);
@@ -1362,7 +1382,7 @@ mod tests {
             contacted: vec![Contacted::Relatives],
             first_event: Some(date(2025, 10, 1)),
             last_event: Some(date(2026, 1, 29)),
-            ..facts(LenderType::BankOrCreditCard)
+            ..facts(LenderType::Bank)
         };
         let c = advise(&f, &[]).for_contacts.unwrap();
         assert!(!c.rights_zh.join("").contains("中国银行业协会"));
@@ -1411,7 +1431,8 @@ mod tests {
     #[test]
     fn plan_text_never_overstates() {
         for t in [
-            LenderType::BankOrCreditCard,
+            LenderType::Bank,
+            LenderType::CreditCard,
             LenderType::ConsumerFinance,
             LenderType::MicroLoan,
             LenderType::UnlicensedOrUnknown,

@@ -28,7 +28,7 @@ const PSL_2025_FROM: (i16, i8, i8) = (2026, 1, 1);
 /// What the deadlines are computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct DeadlineFacts {
-    /// Who lent the money (the credit-card rule binds banks only).
+    /// Who lent the money (the credit-card rule binds credit cards only).
     pub lender_type: LenderType,
     /// The earliest abusive event with a readable date (Asia/Shanghai).
     pub first_event: Option<Date>,
@@ -79,7 +79,7 @@ pub fn deadlines(library: &Library, facts: &DeadlineFacts) -> Vec<Deadline> {
     if !facts.no_civil_claim {
         out.push(three_years(library, facts));
     }
-    if facts.lender_type == LenderType::BankOrCreditCard {
+    if facts.lender_type == LenderType::CreditCard {
         out.push(recordings(library, facts));
     }
     out
@@ -367,7 +367,10 @@ mod tests {
     fn the_recordings_rule_is_for_credit_cards_only_and_said_to_be_reported() {
         let mut f = facts(Some(date(2026, 2, 3)), Some(date(2026, 2, 20)), date(2026, 3, 1));
         assert!(!deadlines(&lib(), &f).iter().any(|d| d.id == "credit_card_recordings_two_years"));
-        f.lender_type = LenderType::BankOrCreditCard;
+        // A bank debt not said to be a credit card: the rule is not the case's.
+        f.lender_type = LenderType::Bank;
+        assert!(!deadlines(&lib(), &f).iter().any(|d| d.id == "credit_card_recordings_two_years"));
+        f.lender_type = LenderType::CreditCard;
         let d = deadlines(&lib(), &f);
         let rec = find(&d, "credit_card_recordings_two_years");
         assert_eq!(rec.due, Some(date(2028, 2, 3)));
@@ -381,7 +384,7 @@ mod tests {
     #[test]
     fn without_dates_nothing_is_guessed() {
         let mut f = facts(None, None, date(2026, 3, 1));
-        f.lender_type = LenderType::BankOrCreditCard;
+        f.lender_type = LenderType::CreditCard;
         for d in deadlines(&lib(), &f) {
             assert_eq!(d.due, None, "{}", d.id);
             assert_eq!(d.passed, None);
@@ -415,7 +418,7 @@ mod tests {
 
     #[test]
     fn deadline_wording_is_careful() {
-        for t in [LenderType::BankOrCreditCard, LenderType::UnlicensedOrUnknown] {
+        for t in [LenderType::Bank, LenderType::CreditCard, LenderType::UnlicensedOrUnknown] {
             for (first, today) in
                 [(date(2025, 1, 1), date(2026, 3, 1)), (date(2026, 2, 1), date(2026, 3, 1))]
             {

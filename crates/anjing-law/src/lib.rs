@@ -26,7 +26,8 @@ pub mod wording;
 
 pub use advise::{
     Avoid, CaseFacts, Channel, Contacted, ForContacts, Guidance, Guide, Have, LenderType, Plan,
-    Requirement, Step, advise, contacted_names_zh, first_steps, limitation_notes, sms_report_12321,
+    Requirement, Step, advise, contacted_names_zh, contacts_advice, first_steps, limitation_notes,
+    sms_report_12321,
 };
 pub use article::{Area, Article, Confidence};
 pub use deadline::{Deadline, DeadlineFacts, deadlines};

@@ -71,7 +71,7 @@ pub enum Applies {
 const LENDER_SCOPED: [(&str, &[LenderType], &str); 3] = [
     (
         "cba-2026-collection-guideline",
-        &[LenderType::BankOrCreditCard, LenderType::ConsumerFinance],
+        &[LenderType::Bank, LenderType::CreditCard, LenderType::ConsumerFinance],
         "只适用于会员单位（银行、消费金融公司等持牌机构）及其委托的外部催收机构",
     ),
     (
@@ -79,8 +79,14 @@ const LENDER_SCOPED: [(&str, &[LenderType], &str); 3] = [
         &[LenderType::ConsumerFinance, LenderType::MicroLoan],
         "适用于商业银行、消费金融公司、小额贷款公司等开展个人网络消费信贷的贷后催收（信用卡不属于个人网络消费信贷）",
     ),
-    ("credit-card-measures-2011", &[LenderType::BankOrCreditCard], "只适用于信用卡案件"),
+    ("credit-card-measures-2011", &[LenderType::CreditCard], "只适用于信用卡案件"),
 ];
+
+/// The instrument the reference scopes to 信用卡 (legal-cn.md §5.4).
+const CREDIT_CARD_MEASURES: &str = "credit-card-measures-2011";
+
+/// Why the credit-card rules are not listed for a bank debt not said to be a credit card.
+const CREDIT_CARD_UNSAID_ZH: &str = "据公开报道，该办法只适用于信用卡案件；本案填写的放贷方类型是“银行”，没有说明是不是信用卡，这里不列出。如果这笔欠款是信用卡欠款，请填写 lender_type=credit_card（信用卡）。";
 
 impl Library {
     /// Whether `basis` applies to a case with this scope. See the module documentation.
@@ -90,6 +96,10 @@ impl Library {
             LENDER_SCOPED.iter().find(|(id, _, _)| *id == a.instrument_id)
             && !types.contains(&scope.lender_type)
         {
+            // A bank debt not said to be a credit card: it may still be one.
+            if a.instrument_id == CREDIT_CARD_MEASURES && scope.lender_type == LenderType::Bank {
+                return Applies::Uncertain(CREDIT_CARD_UNSAID_ZH.to_string());
+            }
             return Applies::No(format!(
                 "据公开报道，该规范{what}；本案放贷方类型是“{}”，这里不列出。",
                 scope.lender_type.name_zh()
@@ -189,8 +199,7 @@ mod tests {
     #[test]
     fn illegal_debt_offence_only_for_unlicensed_lenders_or_a_stated_illegal_debt() {
         let lib = Library::builtin().unwrap();
-        for t in [LenderType::BankOrCreditCard, LenderType::ConsumerFinance, LenderType::MicroLoan]
-        {
+        for t in [LenderType::Bank, LenderType::ConsumerFinance, LenderType::MicroLoan] {
             assert!(!ids(&lib, Practice::Threat, &scope(t)).contains(&"criminal-law-293-1".into()));
         }
         assert!(
@@ -218,21 +227,50 @@ mod tests {
         let lib = Library::builtin().unwrap();
         let night = |t| ids(&lib, Practice::NightContact, &scope(t));
         // 互金协会: 个人网络消费信贷, not bank credit cards.
-        assert!(!night(LenderType::BankOrCreditCard).iter().any(|i| i.starts_with("nifa-")));
+        assert!(!night(LenderType::Bank).iter().any(|i| i.starts_with("nifa-")));
         assert!(night(LenderType::MicroLoan).iter().any(|i| i.starts_with("nifa-")));
-        assert!(night(LenderType::BankOrCreditCard).iter().any(|i| i.starts_with("cba-2026")));
+        assert!(night(LenderType::Bank).iter().any(|i| i.starts_with("cba-2026")));
+        assert!(night(LenderType::CreditCard).iter().any(|i| i.starts_with("cba-2026")));
+        assert!(!night(LenderType::CreditCard).iter().any(|i| i.starts_with("nifa-")));
         let unl = ids(&lib, Practice::ThirdPartyContact, &scope(LenderType::UnlicensedOrUnknown));
         assert!(!unl.iter().any(|i| i.starts_with("credit-card") || i.starts_with("cba-")));
     }
 
     #[test]
+    fn credit_card_rules_only_for_a_credit_card() {
+        let lib = Library::builtin().unwrap();
+        let third = |t| ids(&lib, Practice::ThirdPartyContact, &scope(t));
+        assert!(third(LenderType::CreditCard).contains(&"credit-card-measures-2011-68".into()));
+        for t in [LenderType::Bank, LenderType::ConsumerFinance, LenderType::MicroLoan] {
+            assert!(!third(t).iter().any(|i| i.starts_with("credit-card")), "{t:?}");
+        }
+        // A bank not said to be a credit card: uncertain, and how to say so is given.
+        let (_, out) = lib.scoped_bases_for_range(
+            Practice::ThirdPartyContact,
+            date(2026, 2, 1),
+            date(2026, 2, 1),
+            &scope(LenderType::Bank),
+        );
+        assert!(out.iter().any(|l| l.contains("lender_type=credit_card")), "{out:?}");
+        let (_, out) = lib.scoped_bases_for_range(
+            Practice::ThirdPartyContact,
+            date(2026, 2, 1),
+            date(2026, 2, 1),
+            &scope(LenderType::ConsumerFinance),
+        );
+        assert!(!out.iter().any(|l| l.contains("lender_type=credit_card")), "{out:?}");
+        let f = BTreeMap::from([("lender_type".to_string(), "credit_card".to_string())]);
+        assert_eq!(CaseScope::from_facts(&f).lender_type, LenderType::CreditCard);
+    }
+
+    #[test]
     fn forgery_articles_need_a_forged_document() {
         let lib = Library::builtin().unwrap();
-        let plain = ids(&lib, Practice::FakeLegal, &scope(LenderType::BankOrCreditCard));
+        let plain = ids(&lib, Practice::FakeLegal, &scope(LenderType::Bank));
         for id in ["criminal-law-280", "psl-2025-63-item-1", "psl-2025-63-item-3"] {
             assert!(!plain.contains(&id.to_string()), "{plain:?}");
         }
-        let forged = CaseScope { forged_documents: true, ..scope(LenderType::BankOrCreditCard) };
+        let forged = CaseScope { forged_documents: true, ..scope(LenderType::Bank) };
         let with = ids(&lib, Practice::FakeLegal, &forged);
         assert!(with.contains(&"criminal-law-280".to_string()), "{with:?}");
     }

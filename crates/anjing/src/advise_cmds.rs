@@ -180,8 +180,10 @@ pub const FACTS_HELP: &str = "\
   borrower_id_number       借款人身份证号（18位，最后一位可以是X）
   borrower_phone           借款人联系电话
   borrower_address         借款人住址
-  lender_type              放贷方类型：bank（银行或信用卡）、consumer_finance（消费金融公司）、
-                           micro_loan（小额贷款公司，含网络小贷）、unlicensed（无牌放贷）、unknown（不清楚）
+  lender_type              放贷方类型：credit_card（信用卡）、bank（银行贷款，不是信用卡）、
+                           consumer_finance（消费金融公司）、micro_loan（小额贷款公司，含网络小贷）、
+                           unlicensed（无牌放贷）、unknown（不清楚）。信用卡欠款请填 credit_card：
+                           信用卡办法的规定（催收录音至少保存2年等）只适用于信用卡
   lender_name              放贷机构全称（见借款合同）
   app_name                 借款App名称
   loan_contract            借款合同编号或借款记录
@@ -209,8 +211,10 @@ pub const FACTS_HELP: &str = "\
   anjing facts --set lender_type=micro_loan app_name=快闪借
   anjing facts --json";
 
-const LENDER_TYPES: [(&str, &str, LenderType); 5] = [
-    ("bank", "银行或信用卡", LenderType::BankOrCreditCard),
+/// The lender types, in the order `anjing facts` offers them (an answer may be the number).
+const LENDER_TYPES: [(&str, &str, LenderType); 6] = [
+    ("credit_card", "信用卡", LenderType::CreditCard),
+    ("bank", "银行贷款，不是信用卡", LenderType::Bank),
     ("consumer_finance", "消费金融公司", LenderType::ConsumerFinance),
     ("micro_loan", "小额贷款公司，含网络小贷", LenderType::MicroLoan),
     ("unlicensed", "无牌放贷", LenderType::UnlicensedOrUnknown),
@@ -240,18 +244,19 @@ fn lender_type_display(code: &str) -> String {
 
 fn parse_lender_type(v: &str) -> Option<&'static str> {
     let lower = v.trim().to_lowercase();
+    // The number of the interactive menu.
+    if let Ok(n) = lower.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| LENDER_TYPES.get(i)).map(|t| t.0);
+    }
     let code = match lower.as_str() {
-        "bank" | "1" | "银行" | "信用卡" | "银行或信用卡" | "credit_card" => "bank",
-        "consumer_finance" | "2" | "消费金融" | "消费金融公司" | "消金" => {
-            "consumer_finance"
-        }
-        "micro_loan" | "3" | "小贷" | "小额贷款" | "小额贷款公司" | "网络小贷" | "网络小额贷款" => {
+        "credit_card" | "信用卡" | "信用卡欠款" | "银行信用卡" => "credit_card",
+        "bank" | "银行" | "银行贷款" | "银行或信用卡" => "bank",
+        "consumer_finance" | "消费金融" | "消费金融公司" | "消金" => "consumer_finance",
+        "micro_loan" | "小贷" | "小额贷款" | "小额贷款公司" | "网络小贷" | "网络小额贷款" => {
             "micro_loan"
         }
-        "unlicensed" | "4" | "无牌" | "无牌放贷" | "高利贷" | "私人放贷" => {
-            "unlicensed"
-        }
-        "unknown" | "5" | "不知道" | "不清楚" => "unknown",
+        "unlicensed" | "无牌" | "无牌放贷" | "高利贷" | "私人放贷" => "unlicensed",
+        "unknown" | "不知道" | "不清楚" => "unknown",
         _ => return None,
     };
     Some(code)
@@ -414,25 +419,50 @@ fn name_suggests(name: &str) -> Option<&'static str> {
 fn lender_mismatch(facts: &BTreeMap<String, String>) -> Option<(&str, &'static str)> {
     let stated = facts.get("lender_type")?.as_str();
     let suggested = name_suggests(facts.get("lender_name")?)?;
-    (stated != suggested && stated != "unknown").then_some((stated, suggested))
+    // A credit card is issued by a bank.
+    let same = stated == suggested || (stated == "credit_card" && suggested == "bank");
+    (!same && stated != "unknown").then_some((stated, suggested))
 }
 
 /// Refuses facts that contradict each other. An unlicensed lender with a licensed-sounding
 /// name is allowed (lenders borrow names); the plan says it is uncertain.
 fn check_consistent(facts: &BTreeMap<String, String>) -> Result<(), String> {
+    check_consistent_on(facts, Face::Cli)
+}
+
+/// Where a refusal is read: the fix it suggests is a command or a form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Face {
+    Cli,
+    Web,
+}
+
+fn check_consistent_on(facts: &BTreeMap<String, String>, face: Face) -> Result<(), String> {
     if facts.get("third_parties_contacted").is_some_and(|v| v == "no")
         && let Some(people) = facts.get("contacted_people")
     {
+        let fix = match face {
+            Face::Cli => {
+                "例如：anjing facts --set third_parties_contacted=yes，或 anjing facts --set contacted_people="
+            }
+            Face::Web => {
+                "例如把“亲友、同事是否被联系过”改为“是”，或者取消勾选“被联系的是哪些人”里的各项"
+            }
+        };
         return Err(format!(
-            "third_parties_contacted（亲友、同事是否被联系过）填的是“否”，但 contacted_people（被联系的是哪些人）填了“{}”。两者矛盾，没有保存。请改正其中一项，例如：anjing facts --set third_parties_contacted=yes，或 anjing facts --set contacted_people=",
+            "third_parties_contacted（亲友、同事是否被联系过）填的是“否”，但 contacted_people（被联系的是哪些人）填了“{}”。两者矛盾，没有保存。请改正其中一项，{fix}",
             contacted_display(people)
         ));
     }
     if let Some((stated, suggested)) = lender_mismatch(facts)
         && stated != "unlicensed"
     {
+        let fix = match face {
+            Face::Cli => format!("例如：anjing facts --set lender_type={suggested}"),
+            Face::Web => format!("例如把“放贷方类型”改为 {suggested}"),
+        };
         return Err(format!(
-            "lender_type（放贷方类型）填的是 {}，但 lender_name（放贷机构全称）“{}”看起来是 {}。两者矛盾，没有保存。请核对借款合同，改正其中一项，例如：anjing facts --set lender_type={suggested}",
+            "lender_type（放贷方类型）填的是 {}，但 lender_name（放贷机构全称）“{}”看起来是 {}。两者矛盾，没有保存。请核对借款合同，改正其中一项，{fix}",
             lender_type_display(stated),
             facts["lender_name"],
             lender_type_display(suggested),
@@ -538,7 +568,7 @@ pub fn save_form(case: &mut Case, pairs: &[(String, String)]) -> std::result::Re
         new.push((k.clone(), value));
     }
     let stored = case.facts().map_err(|e| e.to_string())?;
-    check_consistent(&merged(&stored, &new))?;
+    check_consistent_on(&merged(&stored, &new), Face::Web)?;
     let pairs: Vec<(&str, &str)> = new.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     case.set_facts(&pairs).map_err(|e| e.to_string())?;
     Ok(())
@@ -1042,7 +1072,7 @@ fn uncertainties(
     let mut out = Vec::new();
     match facts.get("lender_type").map(String::as_str) {
         None => out.push(
-            "放贷方类型尚未填写，所以计划没有列出金融监管部门（不同类型的机构投诉去处不同）。请查借款合同后填写：anjing facts --set lender_type=bank / consumer_finance / micro_loan / unlicensed".to_string(),
+            "放贷方类型尚未填写，所以计划没有列出金融监管部门（不同类型的机构投诉去处不同）。请查借款合同后填写：anjing facts --set lender_type=credit_card / bank / consumer_finance / micro_loan / unlicensed".to_string(),
         ),
         Some("unknown") => out.push(
             "你填写的放贷方类型是“不清楚”，所以计划没有列出金融监管部门。查清后请更新：anjing facts --set lender_type=…".to_string(),
@@ -1061,7 +1091,10 @@ fn uncertainties(
             lender_type_display(suggested)
         ));
     }
-    if matches!(lender_code, "bank" | "consumer_finance" | "micro_loan")
+    if lender_code == "bank" {
+        out.push("放贷方类型填的是“银行”，没有说明是不是信用卡：《商业银行信用卡业务监督管理办法》的催收规定（据公开报道：不得向与债务无关的第三人催收，催收录音至少保存2年）只适用于信用卡，所以计划没有引用。如果这是信用卡欠款，请填写 anjing facts --set lender_type=credit_card。".to_string());
+    }
+    if matches!(lender_code, "bank" | "credit_card" | "consumer_finance" | "micro_loan")
         && !facts.contains_key("lender_name")
     {
         out.push("放贷机构全称尚未填写：投诉、起诉都要写明对方全称（anjing facts --set lender_name=…）。".to_string());
@@ -1532,6 +1565,11 @@ mod tests {
     fn values_are_checked_and_normalised() {
         assert_eq!(normalize("lender_type", "小贷").unwrap(), "micro_loan");
         assert_eq!(normalize("lender_type", " Bank ").unwrap(), "bank");
+        assert_eq!(normalize("lender_type", "信用卡").unwrap(), "credit_card");
+        assert_eq!(normalize("lender_type", "Credit_Card").unwrap(), "credit_card");
+        assert_eq!(normalize("lender_type", "1").unwrap(), "credit_card");
+        assert_eq!(normalize("lender_type", "4").unwrap(), "micro_loan");
+        assert!(normalize("lender_type", "7").is_err() && normalize("lender_type", "0").is_err());
         let e = normalize("lender_type", "xyz").unwrap_err();
         assert!(e.contains("lender_type") && e.contains("consumer_finance") && e.contains("xyz"));
         assert_eq!(normalize("contacts_access", "是").unwrap(), "yes");
@@ -1559,6 +1597,8 @@ mod tests {
             ])
         };
         assert!(check_consistent(&m("bank", "某某网络小额贷款有限公司")).is_err());
+        assert!(check_consistent(&m("credit_card", "某某银行股份有限公司")).is_ok());
+        assert!(check_consistent(&m("credit_card", "某某网络小额贷款有限公司")).is_err());
         assert!(check_consistent(&m("micro_loan", "某某网络小额贷款有限公司")).is_ok());
         assert!(check_consistent(&m("consumer_finance", "某某消费金融有限公司")).is_ok());
         assert!(check_consistent(&m("unlicensed", "某某银行")).is_ok());

@@ -191,7 +191,7 @@ fn facts_are_asked_line_by_line_and_not_asked_when_piped() {
     assert!(facts_log_entries(dir).is_empty());
 
     // --ask: one answer a line; Enter skips; a bad answer is asked again; end of input stops.
-    let answers = "张伟\n\n\n\nxyz\n3\n某某网络小额贷款有限公司\n";
+    let answers = "张伟\n\n\n\nxyz\n4\n某某网络小额贷款有限公司\n";
     let o = run_with_stdin(dir, &["facts", "--ask"], answers);
     assert_status(&o, 0);
     assert!(stdout(&o).contains("钱是从哪类机构借的"), "{}", stdout(&o));

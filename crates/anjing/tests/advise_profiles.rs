@@ -270,7 +270,7 @@ fn profile_a_bank_credit_card_in_2026() {
         )],
     );
     c.facts(&[
-        "lender_type=bank",
+        "lender_type=信用卡",
         "lender_name=安和银行股份有限公司信用卡中心",
         "borrower_name=张伟",
         "contacted_people=家人、同事",
@@ -338,6 +338,34 @@ fn profile_a_bank_credit_card_in_2026() {
     assert!(rights.contains("第一千零三十三条第（一）项") && rights.contains("名誉权"), "{rights}");
     assert!(rights.contains("债务相关第三人"), "{rights}");
     assert!(fc["message_zh"].as_str().unwrap().contains("与工作无关"));
+    // Stored as its code; the lender type says credit card in --json.
+    assert_eq!(a["facts"]["lender_type"], "credit_card");
+    assert_eq!(a["lender_type"], "credit_card");
+    assert!(!a["uncertain_zh"].to_string().contains("没有说明是不是信用卡"));
+
+    // The same case said to be a bank loan, not a credit card: routed the same, but the
+    // credit-card rule and its two-year recordings are not this case's, and the plan says how
+    // to say it is a credit card. The change is logged.
+    c.facts(&["lender_type=bank"]);
+    let last = facts_log(&c.dir).pop().unwrap();
+    assert_eq!(
+        last["detail"]["changed"]["lender_type"],
+        serde_json::json!({"old": "credit_card", "new": "bank"})
+    );
+    let (b, text) = c.advise("a-bank-loan");
+    never_overstates(&text);
+    assert_eq!(b["lender_type"], "bank");
+    assert_eq!(&step_ids(&b)[..2], ["lender", "12378"]);
+    assert!(basis(&b, "credit-card-measures-2011-68").is_none());
+    assert!(!b["deadlines"].to_string().contains("credit_card_recordings"), "{}", b["deadlines"]);
+    assert!(basis_ids(&b).iter().any(|i| i.starts_with("cba-2026")));
+    let uncertain = b["uncertain_zh"].to_string();
+    assert!(uncertain.contains("lender_type=credit_card"), "{uncertain}");
+    let left_out = b["bases_left_out_zh"].to_string();
+    assert!(
+        left_out.contains("信用卡业务监督管理办法") && left_out.contains("credit_card"),
+        "{left_out}"
+    );
 }
 
 // --- (b) unlicensed lender, 2025-11 to 2026-02 ----------------------------------------------
