@@ -652,7 +652,9 @@ fn police_report(w: &mut Builder) {
 
 fn complaint(w: &mut Builder) {
     let to = match w.f.get("lender_type") {
-        Some("bank") | Some("consumer_finance") => "国家金融监督管理总局（12378 热线）".to_string(),
+        Some("bank" | "credit_card" | "consumer_finance") => {
+            "国家金融监督管理总局（12378 热线）".to_string()
+        }
         Some("micro_loan") => {
             "当地地方金融监管部门；中国互联网金融协会举报平台（如为会员）".to_string()
         }
@@ -715,7 +717,7 @@ fn complaint(w: &mut Builder) {
     w.para(ParaStyle::Right, vec![t(w.date())]);
     // Where to submit follows the lender type, as the plan routes it.
     w.note(match w.f.get("lender_type") {
-        Some("bank") | Some("consumer_finance") => "提交方式：拨打 12378 时选择类别和属地，说明机构全称、经过和诉求，记下投诉编号，再按要求补交本投诉书和证据。",
+        Some("bank" | "credit_card" | "consumer_finance") => "提交方式：拨打 12378 时选择类别和属地，说明机构全称、经过和诉求，记下投诉编号，再按要求补交本投诉书和证据。",
         Some("micro_loan") => "提交方式：向当地地方金融监管部门提交（各地名称不一，请在当地政府官方网站查询投诉方式）；如果该机构是中国互联网金融协会的会员，也可以在协会举报平台 https://jubao.nifa.org.cn 实名举报。",
         Some("unlicensed") => "提交方式：无牌放贷不宜向金融监管部门投诉。本投诉书可以作为向放贷方提出的书面投诉留存；对威胁、骚扰和非法使用个人信息，建议持报案材料直接向公安机关报案。",
         _ => "提交方式：先查明放贷机构的类型（见借款合同或App内的借款协议）：银行、消费金融公司拨打 12378；小额贷款公司向当地地方金融监管部门提交；无牌放贷不宜向金融监管部门投诉，建议直接向公安机关报案。",
@@ -758,7 +760,36 @@ fn report_12321(w: &mut Builder) {
     w.note("请同时附上短信截图；不要修改短信原文。");
 }
 
+/// The plan's advice for the contacted people (`anjing_law::contacts_advice`), when the facts
+/// say who was contacted (`contacted_people`): `None` otherwise.
+fn contacts_advice(w: &Builder) -> Option<anjing_law::ForContacts> {
+    let groups: Vec<anjing_law::Contacted> =
+        w.f.get("contacted_people")?
+            .split(',')
+            .filter_map(anjing_law::Contacted::from_code)
+            .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let facts = anjing_law::CaseFacts {
+        lender_type: w
+            .f
+            .get("lender_type")
+            .and_then(anjing_law::LenderType::from_code)
+            .unwrap_or_default(),
+        contacted_third_parties: true,
+        contacted: groups,
+        first_event: w.s.first,
+        last_event: w.s.last,
+        ..anjing_law::CaseFacts::default()
+    };
+    Some(anjing_law::contacts_advice(&facts))
+}
+
 fn contacts_message(w: &mut Builder) {
+    if let Some(fc) = contacts_advice(w) {
+        return contacts_message_for(w, &fc);
+    }
     w.body(vec![t("各位亲友：")]);
     w.body(vec![
         t("我是"),
@@ -773,6 +804,31 @@ fn contacts_message(w: &mut Builder) {
     )]);
     w.para(ParaStyle::Right, vec![w.borrower_name()]);
     w.para(ParaStyle::Right, vec![t(w.date())]);
+}
+
+/// The message for the groups the facts name, with their own rights, as the plan says them.
+fn contacts_message_for(w: &mut Builder, fc: &anjing_law::ForContacts) {
+    use anjing_law::Contacted;
+    let known: Vec<Contacted> =
+        fc.groups.iter().copied().filter(|g| *g != Contacted::Unknown).collect();
+    // The plan's message starts with a greeting for one group (“各位同事：”); a letter to
+    // several groups greets them all.
+    let (greeting, body) = match fc.message_zh.split_once('：') {
+        Some((g, b)) if known.len() == 1 => (g.to_string(), b.to_string()),
+        Some((_, b)) => ("各位亲友".to_string(), b.to_string()),
+        None => ("各位亲友".to_string(), fc.message_zh.clone()),
+    };
+    w.body(vec![t(format!("{greeting}："))]);
+    w.body(vec![t("我是"), w.borrower_name(), t(format!("。{body}"))]);
+    if !fc.rights_zh.is_empty() {
+        w.heading(&format!("{}自己的权利", fc.who_zh));
+        for (i, r) in fc.rights_zh.iter().enumerate() {
+            w.body(vec![t(format!("{}. {r}", i + 1))]);
+        }
+    }
+    w.para(ParaStyle::Right, vec![w.borrower_name()]);
+    w.para(ParaStyle::Right, vec![t(w.date())]);
+    w.note("以上说明是针对你们被联系的情况写的，不是法律意见；是否违法，由公安机关、监管部门或法院认定。");
 }
 
 fn witness_statement(w: &mut Builder) {

@@ -21,6 +21,7 @@ pub const FACT_KEYS: &[(&str, &str)] = &[
     ("loan_contract", "借款合同编号或借款情况"),
     ("loan_amount", "借款金额"),
     ("collector_company", "催收机构名称"),
+    ("contacted_people", "被联系的是哪些人"),
     ("remedy", "希望达到的结果"),
     ("damages", "精神损害抚慰金金额（元）"),
     ("borrower_gender", "借款人性别"),

@@ -321,3 +321,66 @@ fn documents_cite_only_what_binds_this_lender() {
     let (_, police) = make(DocKind::PoliceReport, &with("unknown"), false);
     assert!(!police.contains("第二百九十三条之一"));
 }
+
+#[test]
+fn credit_card_rules_only_in_a_credit_card_case() {
+    let with = |t: &'static str, name: &'static str| {
+        let mut f = full_facts();
+        f.retain(|(k, _)| *k != "lender_type" && *k != "lender_name");
+        f.push(("lender_type", t));
+        f.push(("lender_name", name));
+        input(&f)
+    };
+    let card = with("credit_card", "某某银行股份有限公司信用卡中心");
+    let bank = with("bank", "某某银行股份有限公司");
+    let text = |i: &DocsInput| {
+        [DocKind::PoliceReport, DocKind::Complaint, DocKind::CivilComplaint]
+            .iter()
+            .map(|k| make(*k, i, false).1)
+            .collect::<String>()
+    };
+    let card_text = text(&card);
+    assert!(card_text.contains("信用卡业务监督管理办法"), "credit-card case lacks the rule");
+    assert!(card_text.contains("据公开报道"), "the rule is labelled");
+    assert!(
+        !text(&bank).contains("信用卡业务监督管理办法"),
+        "a bank loan cites the credit-card rule"
+    );
+    // A credit card is routed like a bank: 12378.
+    let (_, complaint) = make(DocKind::Complaint, &card, false);
+    assert!(complaint.contains("12378"), "{complaint}");
+}
+
+#[test]
+fn the_contacts_message_follows_who_was_contacted() {
+    let mut f = full_facts();
+    f.push(("contacted_people", "colleagues"));
+    let (doc, text) = make(DocKind::ContactsMessage, &input(&f), false);
+    // The plan's message for this group, with the borrower's name and their own rights.
+    let plan = anjing_law::contacts_advice(&anjing_law::CaseFacts {
+        lender_type: anjing_law::LenderType::MicroLoan,
+        contacted_third_parties: true,
+        contacted: vec![anjing_law::Contacted::Colleagues],
+        ..Default::default()
+    });
+    let (greeting, body) = plan.message_zh.split_once('：').unwrap();
+    has_all(&text, &[&format!("{greeting}："), "我是王芳", body, "与工作无关", "同事自己的权利"]);
+    assert!(!text.contains("各位亲友"), "{text}");
+    for r in &plan.rights_zh {
+        assert!(text.contains(r.as_str()), "right missing: {r}\n{text}");
+    }
+    assert!(!plan.rights_zh.is_empty());
+    assert!(!doc.missing.iter().any(|m| m.contains("被联系")), "{:?}", doc.missing);
+
+    // Several groups: one greeting for all; relatives' rights, no work line.
+    let mut f = full_facts();
+    f.push(("contacted_people", "relatives,friends"));
+    let (_, text) = make(DocKind::ContactsMessage, &input(&f), false);
+    has_all(&text, &["各位亲友：", "我是王芳", "家人、亲属、朋友自己的权利"]);
+    assert!(!text.contains("与工作无关"), "{text}");
+
+    // Nobody named: the general letter, as before.
+    let (_, text) = make(DocKind::ContactsMessage, &input(&full_facts()), false);
+    has_all(&text, &["各位亲友：", "没有替我还款的义务"]);
+    assert!(!text.contains("自己的权利"), "{text}");
+}
