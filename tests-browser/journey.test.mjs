@@ -116,8 +116,23 @@ test("the whole journey at desktop width, then a relative at phone width", async
   await page.getByLabel("放贷方类型").fill("micro_loan");
   await page.getByLabel("放贷机构全称").fill("某某网络小额贷款有限公司");
   await page.getByLabel("借款人姓名").fill("张伟");
+  // Who was contacted: one box per group.
+  await page.getByLabel("家人、亲属", { exact: true }).check();
+  await page.getByLabel("同事", { exact: true }).check();
+  await page.getByLabel("对方指定的还款或转账账户").fill("<b>张三</b> 6222 0000");
   await page.getByRole("button", { name: "保存" }).click();
   await page.getByText("已保存").first().waitFor();
+  assert.ok(await page.getByLabel("同事", { exact: true }).isChecked(), "the box stays checked");
+  assert.ok(!(await page.getByLabel("朋友", { exact: true }).isChecked()));
+  assert.equal(await page.getByLabel("对方指定的还款或转账账户").inputValue(), "<b>张三</b> 6222 0000");
+  // The deadlines, each with its date or why there is none, and the contacted people's part.
+  await page.getByRole("heading", { name: "时间要求" }).waitFor();
+  const deadlines = await page.locator(".deadline .due").allTextContents();
+  assert.ok(deadlines.length >= 2, deadlines.join("|"));
+  assert.ok(deadlines.every((d) => /期限：/.test(d) && /(天|无法计算)/.test(d)), deadlines.join("|"));
+  await page.getByRole("heading", { name: "被联系的人：家人、亲属、同事" }).waitFor();
+  const message = await page.locator("blockquote.message").textContent();
+  assert.ok(message.includes("与工作无关"), message);
   await shot(page, "08-plan");
 
   // 文书: make them, download a DOCX and a PDF, open the web preview.

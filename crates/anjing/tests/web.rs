@@ -235,6 +235,15 @@ fn parse(all: &[u8]) -> Resp {
     Resp { status, headers, body }
 }
 
+/// Text as askama's HTML escaper writes it.
+fn esc(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
 fn demo_file(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("demo").join(name)).unwrap()
 }
@@ -482,6 +491,143 @@ fn hostile_messages_stay_text_and_the_whole_journey_works() {
     bad[n / 2] ^= 1;
     let r = s.post_multipart("/verify", &[("csrf", &csrf)], &[("package", "p.zip", &bad)], true);
     assert!(r.text().contains("✗"), "{}", r.text());
+}
+
+#[test]
+fn the_plan_shows_deadlines_and_the_contacted_peoples_rights_and_takes_who_was_contacted() {
+    let s = start();
+    let name = s.new_case("计划页");
+    let base = format!("/c/{name}");
+    let csrf = s.csrf();
+    let r = s.post_multipart(
+        &format!("{base}/import"),
+        &[("csrf", &csrf), ("from", "张伟"), ("relation", "本人")],
+        &[("files", "短信.xml", &demo_file("borrower-sms.xml"))],
+        true,
+    );
+    assert_eq!(r.status, 200);
+    let dir = folder(&s.root, &name);
+
+    // Who was contacted, as checkboxes (one value each), and the repayment account, which is
+    // hostile text: stored as codes and the text as typed, logged like every fact.
+    let hostile = "<script>alert('账户')</script>\"><img src=x onerror=alert(1)>";
+    let r = s.post_form(
+        &format!("{base}/facts"),
+        &[
+            ("csrf", &csrf),
+            ("lender_type", "信用卡"),
+            ("lender_name", "安和银行股份有限公司信用卡中心"),
+            ("contacted_people_shown", "1"),
+            ("contacted_people", "colleagues"),
+            ("contacted_people", "relatives"),
+            ("repayment_account", hostile),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let facts: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&dir, &["facts", "--json"]))).unwrap();
+    assert_eq!(facts["contacted_people"], "relatives,colleagues");
+    assert_eq!(facts["lender_type"], "credit_card");
+    assert_eq!(facts["repayment_account"], hostile);
+    let log = stdout(&run(&dir, &["log", "--json"]));
+    assert!(log.contains("relatives,colleagues"), "the change is in the signed log");
+
+    let page = s.get(&format!("{base}/plan")).text();
+    // The boxes come back checked; the account comes back escaped, never as markup.
+    assert!(page.contains("name=\"contacted_people\" value=\"relatives\" checked"), "{page}");
+    assert!(page.contains("name=\"contacted_people\" value=\"colleagues\" checked"));
+    assert!(page.contains("name=\"contacted_people\" value=\"friends\">"));
+    assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{page}");
+    assert!(page.contains(&format!("value=\"{}\"", esc(hostile))), "{page}");
+    let scripts = page.matches("<script").count();
+    assert_eq!(scripts, page.matches("<script src=\"/static/app.js\" defer></script>").count());
+
+    // Deadlines as computed: title, a date, days left or passed, the sentence. A credit
+    // card has the two-year recordings rule.
+    let advice: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&dir, &["advise", "--json"]))).unwrap();
+    let deadlines = advice["deadlines"].as_array().unwrap();
+    assert!(deadlines.iter().any(|d| d["id"] == "credit_card_recordings_two_years"));
+    for d in deadlines {
+        let title = d["title_zh"].as_str().unwrap();
+        assert!(page.contains(&esc(title)), "{title} missing");
+        if let Some(due) = d["due"].as_str() {
+            assert!(page.contains(&format!("期限：<strong>{due}</strong>")), "{due} missing");
+            let n = d["days_left"].as_i64().unwrap();
+            let left = if n < 0 {
+                format!("已过 {} 天", -n)
+            } else if n == 0 {
+                "今天到期".to_string()
+            } else if n <= 30 {
+                format!("只剩 {n} 天")
+            } else {
+                format!("还剩 {n} 天")
+            };
+            assert!(page.contains(&left), "{left} missing");
+        }
+        // The sentence, as askama escapes it (the quotation marks in it are not ASCII).
+        let line = d["line_zh"].as_str().unwrap();
+        assert!(page.contains(&esc(line)), "{line} missing");
+    }
+    assert!(page.contains("class=\"deadline "), "{page}");
+
+    // For the contacted people: who, their own rights, the message to send them.
+    let fc = &advice["plan"]["for_contacts"];
+    assert!(page.contains(&format!("被联系的人：{}", esc(fc["who_zh"].as_str().unwrap()))));
+    for r in fc["rights_zh"].as_array().unwrap() {
+        assert!(page.contains(&esc(r.as_str().unwrap())), "right missing: {r}");
+    }
+    assert!(page.contains(&esc(fc["message_zh"].as_str().unwrap())), "message missing");
+
+    // Contradictions are refused with a plain message for the form, nothing saved.
+    let r = s.post_form(
+        &format!("{base}/facts"),
+        &[
+            ("csrf", &csrf),
+            ("third_parties_contacted", "否"),
+            ("contacted_people_shown", "1"),
+            ("contacted_people", "relatives"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    let t = r.text();
+    let i = t.find("role=\"alert\"").expect("the refusal is shown");
+    let alert = &t[i..i + t[i..].find("</p>").unwrap()];
+    assert!(
+        alert.contains("没有保存") && alert.contains("矛盾") && alert.contains("取消勾选"),
+        "{alert}"
+    );
+    assert!(!alert.contains("anjing facts --set"), "a command line in the web form: {alert}");
+    let r = s.post_form(
+        &format!("{base}/facts"),
+        &[("csrf", &csrf), ("lender_type", "bank"), ("lender_name", "某某网络小额贷款有限公司")],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("矛盾"), "{}", r.text());
+    let facts: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&dir, &["facts", "--json"]))).unwrap();
+    assert_eq!(facts["contacted_people"], "relatives,colleagues");
+    assert!(facts.get("third_parties_contacted").is_none());
+    assert_eq!(facts["lender_type"], "credit_card");
+
+    // Every box cleared: the fact is cleared; the section is gone unless evidence shows
+    // contacts. A bank loan: no credit-card deadline.
+    let r = s.post_form(
+        &format!("{base}/facts"),
+        &[
+            ("csrf", &csrf),
+            ("contacted_people_shown", "1"),
+            ("lender_type", "bank"),
+            ("lender_name", "安和银行股份有限公司"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let facts: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&dir, &["facts", "--json"]))).unwrap();
+    assert!(facts.get("contacted_people").is_none(), "{facts}");
+    let page = s.get(&format!("{base}/plan")).text();
+    assert!(!page.contains("信用卡催收录音：至少保存2年"), "{page}");
+    assert!(page.contains("lender_type=credit_card"), "how to say it is a credit card");
 }
 
 #[test]

@@ -992,6 +992,46 @@ pub struct FactField {
     pub key: String,
     pub label: String,
     pub value: String,
+    /// For `contacted_people`: (code, name, checked) of every group, shown as checkboxes.
+    pub choices: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// One deadline of the case, as computed by `anjing_law::deadlines`.
+pub struct DeadlineRow {
+    pub title_zh: String,
+    pub confidence: String,
+    /// The day before which to act (`YYYY-MM-DD`), empty when it cannot be computed.
+    pub due: String,
+    /// `还剩 12 天` / `已过 30 天` / `今天到期` / `无法计算`.
+    pub left_zh: String,
+    /// `passed`, `soon` (30 days or less), `open` or `unknown`, for the style.
+    pub state: &'static str,
+    pub line_zh: String,
+}
+
+/// The contacted people's own rights and a message for them (`plan.for_contacts`).
+pub struct ContactsCard {
+    pub who_zh: String,
+    pub rights_zh: Vec<String>,
+    pub message_zh: String,
+}
+
+fn deadline_row(d: &anjing_law::Deadline) -> DeadlineRow {
+    let (left_zh, state) = match (d.due, d.days_left) {
+        (Some(_), Some(n)) if n < 0 => (format!("已过 {} 天", -n), "passed"),
+        (Some(_), Some(0)) => ("今天到期".to_string(), "soon"),
+        (Some(_), Some(n)) if n <= 30 => (format!("只剩 {n} 天"), "soon"),
+        (Some(_), Some(n)) => (format!("还剩 {n} 天"), "open"),
+        _ => ("无法计算".to_string(), "unknown"),
+    };
+    DeadlineRow {
+        title_zh: d.title_zh.to_string(),
+        confidence: d.confidence_label_zh.to_string(),
+        due: d.due.map(|d| d.to_string()).unwrap_or_default(),
+        left_zh,
+        state,
+        line_zh: d.line_zh.clone(),
+    }
 }
 
 #[derive(Template)]
@@ -1002,7 +1042,10 @@ struct PlanPage {
     steps: Vec<StepCard>,
     notes: Vec<String>,
     uncertain: Vec<String>,
-    deadlines: Vec<String>,
+    /// What the deadlines are counted from (the first line of `deadlines_zh`).
+    deadlines_intro: String,
+    deadlines: Vec<DeadlineRow>,
+    for_contacts: Option<ContactsCard>,
     sms: Vec<String>,
     facts: Vec<FactField>,
     saved: Option<String>,
@@ -1046,10 +1089,18 @@ async fn plan_page(
     .map_err(failure)?;
     let facts = crate::advise_cmds::FACT_KEYS
         .iter()
-        .map(|k| FactField {
-            key: k.key.into(),
-            label: k.label_zh.into(),
-            value: advice.facts.get(k.key).cloned().unwrap_or_default(),
+        .map(|k| {
+            let value = advice.facts.get(k.key).cloned().unwrap_or_default();
+            let choices = if k.key == "contacted_people" {
+                let stored: Vec<&str> = value.split(',').map(str::trim).collect();
+                anjing_law::Contacted::ALL
+                    .into_iter()
+                    .map(|g| (g.code(), g.name_zh(), stored.contains(&g.code())))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            FactField { key: k.key.into(), label: k.label_zh.into(), value, choices }
         })
         .collect();
     let steps = advice
@@ -1080,7 +1131,13 @@ async fn plan_page(
         steps,
         notes: advice.plan.notes_zh.clone(),
         uncertain: advice.uncertain_zh.clone(),
-        deadlines: advice.deadlines_zh.clone(),
+        deadlines_intro: advice.deadlines_zh.first().cloned().unwrap_or_default(),
+        deadlines: advice.deadlines.iter().map(deadline_row).collect(),
+        for_contacts: advice.plan.for_contacts.as_ref().map(|f| ContactsCard {
+            who_zh: f.who_zh.clone(),
+            rights_zh: f.rights_zh.clone(),
+            message_zh: f.message_zh.clone(),
+        }),
         sms: advice.sms_reports_12321.iter().take(20).map(|s| s.line.clone()).collect(),
         facts,
         saved,
@@ -1099,10 +1156,19 @@ pub async fn facts_post(
     }
     let c = open_case(&app, &name)?;
     let dir = c.dir.clone();
-    let pairs: Vec<(String, String)> = form
+    // Who was contacted comes as one checkbox per group: joined into one answer, and an
+    // empty answer (every box cleared) clears the fact when the form showed the boxes.
+    let shown_people = form.iter().any(|(k, _)| k == "contacted_people_shown");
+    let people: Vec<String> =
+        form.iter().filter(|(k, _)| k == "contacted_people").map(|(_, v)| v.clone()).collect();
+    let mut pairs: Vec<(String, String)> = form
         .into_iter()
+        .filter(|(k, _)| k != "contacted_people")
         .filter(|(k, _)| crate::advise_cmds::FACT_KEYS.iter().any(|f| f.key == k))
         .collect();
+    if shown_people || !people.is_empty() {
+        pairs.push(("contacted_people".to_string(), people.join(",")));
+    }
     let result = blocking(move || {
         let mut case = Case::open(&dir)?;
         Ok(crate::advise_cmds::save_form(&mut case, &pairs))
