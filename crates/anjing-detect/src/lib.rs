@@ -316,7 +316,7 @@ impl Detector {
                 practice: Practice::LegitReminder,
                 rule: LEGIT_RULE.to_string(),
                 explanation: render(
-                    "这是一条催还欠款的消息（{quote}），没有发现威胁、辱骂、联系第三人、虚构法律后果等不当做法。按时还款、逾期费用、上报征信、依法起诉都属于合法的提醒内容。",
+                    "这是一条催还欠款的消息（{quote}），没有发现威胁、辱骂、联系第三人、虚构法律后果等不当做法。提醒按时还款、说明逾期费用、上报征信或依法起诉，本身都是正常的催收内容。",
                     msg.text,
                     &spans,
                     Practice::LegitReminder,
