@@ -9,6 +9,8 @@
 # Generates the input with scripts/gen-big-sbr.py / gen-big-mmssms.py (seeded), imports it into a
 # fresh case with the release build, and prints MB/s, records/s, peak memory (maximum resident set
 # size from GNU time), the import/checkpoint split (ANJING_TIMINGS) and the ratio to Python.
+# BIN=PATH uses that binary instead of building one; BASE_BIN=PATH also imports the same file with
+# another build (e.g. the commit before a change) right before, for a before/after in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${KIND:-sbr}
@@ -25,23 +27,36 @@ case "$kind" in
     [ -f "$file" ] || python3 scripts/gen-big-mmssms.py "$rows" "$file" ;;
   *) echo "KIND must be sbr or mmssms" >&2; exit 2 ;;
 esac
-cargo build --release -q -p anjing
-bin=target/release/anjing
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q -p anjing
+fi
+bin=${BIN:-target/release/anjing}
+bytes=$(stat -c %s "$file")
+if [ -n "${BASE_BIN:-}" ]; then
+  rm -rf "$work/base-case"
+  "$BASE_BIN" init "$work/base-case" >/dev/null
+  /usr/bin/time -f '%e %M %U %S' -o "$work/base-time.txt" "$BASE_BIN" -C "$work/base-case" import "$file" \
+    >/dev/null 2>&1 || true
+  read -r bsecs bkb bu bs < "$work/base-time.txt"
+  python3 -c "import sys; b,s,kb,u,y=int(sys.argv[1]),float(sys.argv[2]),int(sys.argv[3]),float(sys.argv[4]),float(sys.argv[5]); print(f'base build: {s:.2f} s ({u+y:.2f} s CPU), {b/1e6/s:.1f} MB/s, peak RSS {kb/1024:.1f} MiB')" \
+    "$bytes" "$bsecs" "$bkb" "$bu" "$bs"
+  rm -rf "$work/base-case"
+fi
 rm -rf "$work/case" "$work/ref.db"
 "$bin" init "$work/case" >/dev/null
-bytes=$(stat -c %s "$file")
-ANJING_TIMINGS=1 /usr/bin/time -f '%e %M' -o "$work/time.txt" "$bin" -C "$work/case" import "$file" \
+ANJING_TIMINGS=1 /usr/bin/time -f '%e %M %U %S' -o "$work/time.txt" "$bin" -C "$work/case" import "$file" \
   >/dev/null 2>"$work/timings.txt" || true
-read -r secs kb < "$work/time.txt"
+read -r secs kb usr sys < "$work/time.txt"
 records=$("$bin" -C "$work/case" records --json | wc -l)
 /usr/bin/time -f '%e %M' -o "$work/ref-time.txt" python3 scripts/ref_import.py "$kind" "$file" "$work/ref.db" >/dev/null
 read -r ref_secs ref_kb < "$work/ref-time.txt"
 grep '^timings' "$work/timings.txt" || true
-python3 - "$bytes" "$secs" "$kb" "$records" "$ref_secs" "$ref_kb" <<'PY'
+python3 - "$bytes" "$secs" "$kb" "$records" "$ref_secs" "$ref_kb" "$usr" "$sys" <<'PY'
 import sys
 b, s, kb, n, rs, rkb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+cpu = float(sys.argv[7]) + float(sys.argv[8])
 print(f"file {b/1e6:.1f} MB, {n} records")
-print(f"anjing import: {s:.2f} s, {b/1e6/s:.1f} MB/s, {n/s:,.0f} records/s, peak RSS {kb/1024:.1f} MiB")
+print(f"anjing import: {s:.2f} s ({cpu:.2f} s CPU), {b/1e6/s:.1f} MB/s, {n/s:,.0f} records/s, peak RSS {kb/1024:.1f} MiB")
 print(f"python reference: {rs:.2f} s, {b/1e6/rs:.1f} MB/s, peak RSS {rkb/1024:.1f} MiB")
 print(f"ratio (python time / anjing time): {rs/s:.2f}x")
 PY
