@@ -298,9 +298,14 @@ fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize
     view_of_byte[plain.len()] = view.len();
     let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(kept.len());
     let mut last = 0; // index into kept
+    let links = link_runs(&kept);
     for m in ac.find_iter(&plain) {
         let ks = view[view_of_byte[m.start()]];
         let ke = view[view_of_byte[m.end()] - 1] + 1;
+        // Letters inside a link are the link (https://boc.cn/m/r holds no "cnm").
+        if links.iter().any(|&(a, b)| a <= ks && ke <= b) {
+            continue;
+        }
         out.extend_from_slice(&kept[last..ks]);
         let os = kept[ks..ke].iter().map(|k| k.1).min().unwrap_or(0);
         let oe = kept[ks..ke].iter().map(|k| k.2).max().unwrap_or(0);
@@ -311,6 +316,36 @@ fn replace_evasions(kept: Vec<(char, usize, usize)>) -> (Vec<(char, usize, usize
     }
     out.extend_from_slice(&kept[last..]);
     (out, true)
+}
+
+/// The index ranges of `kept` that are links: runs of printable ASCII that hold `://`,
+/// start with `www.` or have a domain-like dot (`boc.cn/m`, `t.cn/x`).
+fn link_runs(kept: &[(char, usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        if !kept[i].0.is_ascii_graphic() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < kept.len() && kept[j].0.is_ascii_graphic() {
+            j += 1;
+        }
+        let run: Vec<char> = kept[i..j].iter().map(|k| k.0.to_ascii_lowercase()).collect();
+        let s: String = run.iter().collect();
+        let domain_dot = run.windows(4).any(|w| {
+            w[0].is_ascii_alphanumeric()
+                && w[1] == '.'
+                && w[2].is_ascii_alphabetic()
+                && w[3].is_ascii_alphabetic()
+        });
+        if s.contains("://") || s.starts_with("www.") || domain_dot {
+            out.push((i, j));
+        }
+        i = j;
+    }
+    out
 }
 
 /// Zero-width, bidi and format characters that never carry meaning here.
@@ -684,6 +719,14 @@ mod tests {
         let n = Normalized::new(orig);
         let b = n.text.find(needle)?;
         Some(n.original_span(b, b + needle.len()))
+    }
+
+    #[test]
+    fn no_evasions_inside_links() {
+        let n = Normalized::new("还款入口：https://boc.cn/m/r 请尽快");
+        assert!(!n.text.contains("操你妈"), "{}", n.text);
+        assert!(Normalized::new("你个cnm").text.contains("操你妈"));
+        assert!(Normalized::new("cnm, 还钱").text.contains("操你妈"));
     }
 
     #[test]
