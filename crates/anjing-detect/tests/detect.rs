@@ -421,4 +421,12 @@ fn sender_decides_court_and_bank_guards() {
     assert_eq!(c.practices, vec![LegitReminder], "{:?}", c.findings);
     let c = det().classify(&Message { text: bank, sender: Some("13912345678"), time: None });
     assert!(c.practices.contains(&Scam));
+    // With no sender, the bank's own signature names it: a link alone is not a scam.
+    let c = det().classify(&Message { text: bank, sender: None, time: None });
+    assert_eq!(c.practices, vec![LegitReminder], "{:?}", c.findings);
+    // Unless the link asks for card numbers or codes.
+    let phish =
+        "【招商银行】您的信用卡已逾期，请点击 https://cmb-kf.top 输入卡号和短信验证码完成还款。";
+    let c = det().classify(&Message { text: phish, sender: None, time: None });
+    assert!(c.practices.contains(&Scam) && !c.is_collection, "{:?}", c.findings);
 }

@@ -55,9 +55,10 @@ fn synthetic_floors() {
 fn published_floors() {
     // Real published texts gathered after the rules were tuned on the dev set.
     // First run, before any rule change: all 0.647 / 0.632, certain 0.700 / 0.769.
-    // Reached after generic rule changes: all 0.982 / 0.895, certain 1.000 / 1.000.
+    // Reached after generic rule changes: all 0.982 / 0.895, certain 1.000 / 1.000; then
+    // 0.982 / 0.912 with the deadline/condition + consequence signal (不处理就冻结…).
     // (is_collection misses are fragments with no debt or demand word.)
-    floor(&data("published.jsonl"), false, 0.93, 0.85);
+    floor(&data("published.jsonl"), false, 0.93, 0.89);
     floor(&data("published.jsonl"), true, 0.95, 0.95);
 }
 
@@ -84,8 +85,10 @@ fn published_3_floors() {
     // First run, before any rule change: all 0.313 / 0.898, certain (18 items) 0.651 / 0.944.
     // Weak spots at that run: scam 1 of 17 (phishing links, family emergencies, refunds,
     // credit repair, student accounts), threat 1 of 5, police warnings quoting scams flagged.
-    // Reached after generic rule changes: all 0.916 / 0.939, certain 0.984 / 1.000.
-    floor(&data("published-3.jsonl"), false, 0.88, 0.92);
+    // Reached after generic rule changes: all 0.916 / 0.939, certain 0.984 / 1.000; then
+    // 0.944 / 0.939 once advice about 传票 (如果收到传票…, 假传票, 有没有收到传票) was no
+    // longer read as fake_legal.
+    floor(&data("published-3.jsonl"), false, 0.92, 0.92);
     floor(&data("published-3.jsonl"), true, 0.95, 0.95);
 }
 
@@ -106,5 +109,11 @@ fn adversarial_floors() {
     // and hospital-account transfers, a ransom demand, a genuine court e-service notice, a
     // bank's own 95xxx reminder with a link, a child's ordinary request for money): 7 of 12
     // probes exact before the rules were changed for them; reached 1.000 / 1.000 on all 154.
+    // Fifth batch (adv-0155..0171: a lender's own reminder with a link and no sender, phishing
+    // under a bank's name asking for card numbers or codes, advice sentences about 传票, collection
+    // fragments with no debt word — deadline + demand + consequence — and work/parcel deadlines
+    // as hard negatives): 6 of the first 15 exact before the rules were changed for them
+    // (macro-F1 0.528, accuracy 0.800); adv-0170 was written after the fixes and failed until
+    // the 传票 advice mask looked across a comma. Reached 1.000 / 1.000 on all 171.
     floor(&data("adversarial.jsonl"), false, 0.95, 0.97);
 }
