@@ -266,6 +266,7 @@ pub fn demo_input() -> ReportInput {
                 record_count: count(me),
                 problem_count: 1,
                 imported_at: at("2026-03-10 19:40:00"),
+                device: String::new(),
             },
             ArtifactRow {
                 sha256: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9".into(),
@@ -275,6 +276,7 @@ pub fn demo_input() -> ReportInput {
                 record_count: count(mum),
                 problem_count: 0,
                 imported_at: at("2026-03-10 19:45:00"),
+                device: "妈妈的手机".into(),
             },
             ArtifactRow {
                 sha256: "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b".into(),
@@ -284,6 +286,7 @@ pub fn demo_input() -> ReportInput {
                 record_count: count(colleague),
                 problem_count: 0,
                 imported_at: at("2026-03-10 19:50:00"),
+                device: String::new(),
             },
         ],
         contributors: vec![

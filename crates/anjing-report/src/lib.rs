@@ -84,6 +84,8 @@ pub struct ArtifactRow {
     pub problem_count: u64,
     /// When it was added to the case.
     pub imported_at: Option<Timestamp>,
+    /// The phone or export it came from, as the contributor said; empty when not said.
+    pub device: String,
 }
 
 /// A person who supplied evidence.

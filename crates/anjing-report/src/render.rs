@@ -684,8 +684,11 @@ fn integrity(h: &mut Html, input: &ReportInput) {
         h.raw("<div class=\"artifact\"><div><b class=\"mono\">")
             .text(&art.file_name)
             .raw("</b></div><div>提供人：")
-            .text(&who(input, &art.contributor))
-            .raw("　格式：")
+            .text(&who(input, &art.contributor));
+        if !art.device.is_empty() {
+            h.raw("　来源设备：").text(&art.device);
+        }
+        h.raw("　格式：")
             .text(&art.format)
             .raw("</div><div>读出 ")
             .int(i128::from(art.record_count))

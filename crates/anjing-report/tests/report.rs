@@ -262,6 +262,7 @@ fn hostile_input() -> ReportInput {
         record_count: 1,
         problem_count: 1,
         imported_at: None,
+        device: h.clone(),
     }];
     input.problems =
         vec![ProblemRow { artifact: h.clone(), locator: h.clone(), message_zh: h.clone() }];

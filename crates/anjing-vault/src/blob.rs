@@ -15,6 +15,28 @@ use sha2::{Digest, Sha256};
 /// import may leave a file there; no blob is ever read from it by name).
 pub const INCOMING: &str = ".incoming";
 
+/// An incoming file older than this was left by a killed import (no import runs for a
+/// day) and is removed by the next one; younger files may belong to an import under way.
+const STALE_INCOMING: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Best effort: removes `.incoming-*` files last written more than `age` ago. Never a blob
+/// (those live under their hash in the two-hex-digit folders), never an error for the import.
+fn sweep_stale(incoming: &Path, age: std::time::Duration) {
+    let Ok(entries) = fs::read_dir(incoming) else { return };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let stale = e.file_name().to_string_lossy().starts_with(".incoming-")
+            && e.metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|t| now.duration_since(t).is_ok_and(|d| d > age));
+        if stale {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The blob folder of a case.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -59,6 +81,7 @@ impl BlobStore {
         // Incoming files wait in a folder of their own, beside the two-hex-digit folders.
         let incoming = self.root.join(INCOMING);
         fs::create_dir_all(&incoming)?;
+        sweep_stale(&incoming, STALE_INCOMING);
         let mut tmp = tempfile::Builder::new().prefix(".incoming-").tempfile_in(&incoming)?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
@@ -209,5 +232,26 @@ mod tests {
         assert_eq!(again.path(), dest.as_path());
         drop(store.put_pending(&b"other"[..]).unwrap());
         assert_eq!(fs::read_dir(store.root().join(INCOMING)).unwrap().count(), 0);
+    }
+
+    /// A file a killed import left in `.incoming/` two days ago is removed by the next
+    /// import; one written a minute ago (another import under way) is left alone.
+    #[test]
+    fn the_next_import_sweeps_only_stale_incoming_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("blobs"));
+        let incoming = store.root().join(INCOMING);
+        fs::create_dir_all(&incoming).unwrap();
+        let now = std::time::SystemTime::now();
+        for (name, age_s) in [(".incoming-killed", 2 * 24 * 3600), (".incoming-running", 60)] {
+            let f = File::create(incoming.join(name)).unwrap();
+            f.set_modified(now - std::time::Duration::from_secs(age_s)).unwrap();
+        }
+        store.put(&b"hello"[..]).unwrap();
+        let left: Vec<_> = fs::read_dir(&incoming)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, [".incoming-running"]);
     }
 }

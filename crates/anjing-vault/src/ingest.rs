@@ -97,6 +97,8 @@ fn import_file_fk_off(
         "" => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         given => given.to_string(),
     };
+    let device = opts.device.trim().to_string();
+    let device = device.as_str();
     // 1. Sniff.
     let mut head = Vec::with_capacity(8192);
     open_buffered(path)?.take(8192).read_to_end(&mut head).map_err(io_err(path))?;
@@ -205,18 +207,18 @@ fn import_file_fk_off(
     )?;
     let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
     tx.execute(
-        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0)",
-        params![stored.sha256, stored.size as i64, file_name, format.code(), contributor_id, imported_at, IMPORTER_VERSION],
+        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)",
+        params![stored.sha256, stored.size as i64, file_name, format.code(), contributor_id, imported_at, IMPORTER_VERSION, device],
     )?;
 
     if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
         let wal_name =
             wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let fresh = tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
-             VALUES (?1, ?2, ?3, 'sqlite_wal', ?4, ?5, ?6, 'complete', 0, 0) ON CONFLICT DO NOTHING",
-            params![w.sha256, w.size as i64, wal_name, contributor_id, imported_at, IMPORTER_VERSION],
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+             VALUES (?1, ?2, ?3, 'sqlite_wal', ?4, ?5, ?6, 'complete', 0, 0, ?7) ON CONFLICT DO NOTHING",
+            params![w.sha256, w.size as i64, wal_name, contributor_id, imported_at, IMPORTER_VERSION, device],
         )?;
         if fresh == 1 {
             log::append(
@@ -230,6 +232,7 @@ fn import_file_fk_off(
                     "importer": IMPORTER_VERSION,
                     "contributor": contributor,
                     "relation": relation,
+                    "device": device,
                     "companion_of": stored.sha256,
                     "records_read": 0,
                     "status": "complete",
@@ -253,7 +256,7 @@ fn import_file_fk_off(
             crate::records_tree::LeafWorker::new(salt_key, &stored.sha256, contributor, relation)
         }),
     };
-    let who = crate::members::Who { id: contributor_id, name: contributor, relation };
+    let who = crate::members::Who { id: contributor_id, name: contributor, relation, device };
     let stats = crate::members::run(
         &tx,
         &case.blobs,
@@ -326,6 +329,7 @@ fn import_file_fk_off(
             "importer": IMPORTER_VERSION,
             "contributor": contributor,
             "relation": relation,
+            "device": device,
             "records_read": read,
             "records_new": new,
             "records_merged": merged,

@@ -39,6 +39,9 @@ pub struct ImportOptions<'a> {
     pub hints: Hints,
     /// Called as the stored copy is read (for a progress bar).
     pub progress: Option<Box<Progress<'a>>>,
+    /// `--device`: the phone or export the files came from ("妈妈的华为手机", "iTunes 备份
+    /// 2026-02-01"), stored on every artifact of the import and logged with it.
+    pub device: String,
 }
 
 /// Maps an importer error to the vault's: refusals and non-exports change nothing.
@@ -244,6 +247,8 @@ pub(crate) struct Who<'a> {
     pub id: i64,
     pub name: &'a str,
     pub relation: &'a str,
+    /// The device or export the file came from, as the contributor said (may be empty).
+    pub device: &'a str,
 }
 
 fn warning(code: &str, path: String, zh: String, en: String) -> Problem {
@@ -286,8 +291,10 @@ impl crate::Case {
             .map_err(crate::io_err(self.root()))?;
         tmp.write_all(&doc).and_then(|_| tmp.flush()).map_err(crate::io_err(tmp.path()))?;
         let name = format!("手记 {} {}.json", note.time.replace([':', '/'], "-"), note.kind);
-        let mut opts =
-            ImportOptions { hints: Hints { file_name: name, ..Hints::default() }, progress: None };
+        let mut opts = ImportOptions {
+            hints: Hints { file_name: name, ..Hints::default() },
+            ..Default::default()
+        };
         let path = tmp.path().to_path_buf();
         self.import_file_with(&path, &note.from, &note.relation, &mut opts)
     }

@@ -496,6 +496,7 @@ impl Case {
                 "format": a.format,
                 "contributor": a.contributor,
                 "relation": a.relation,
+                "device": a.device,
                 "imported_at": a.imported_at,
                 "importer": a.importer,
                 "status": a.status,

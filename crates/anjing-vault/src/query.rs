@@ -18,6 +18,9 @@ pub struct SourceRef {
     pub column: i64,
     /// The file name the artifact had when it was imported.
     pub file_name: String,
+    /// The device or export the artifact came from, as its contributor said (`--device`);
+    /// empty when not said.
+    pub device: String,
 }
 
 /// One record in the `anjing records --json` contract.
@@ -108,6 +111,8 @@ pub struct ArtifactView {
     pub status: String,
     pub records: i64,
     pub problems: i64,
+    /// The device or export it came from (`--device`); empty when not said.
+    pub device: String,
 }
 
 /// A finding to store, as produced by detection and the law layer.
@@ -137,7 +142,7 @@ const RECORD_SELECT: &str =
         r.time_raw, r.time_unit, r.text, r.duration_s, r.call_result, c.name, c.relation
    FROM records r JOIN contributors c ON c.id = r.contributor_id";
 
-const SOURCES_SELECT: &str = "SELECT s.artifact, s.locator, s.line, s.col, a.file_name
+const SOURCES_SELECT: &str = "SELECT s.artifact, s.locator, s.line, s.col, a.file_name, a.device
        FROM record_sources s JOIN artifacts a ON a.sha256 = s.artifact
       WHERE s.record_id = ?1 ORDER BY a.imported_at, s.artifact, s.offset";
 
@@ -148,6 +153,7 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRef> {
         line: r.get(2)?,
         column: r.get(3)?,
         file_name: r.get(4)?,
+        device: r.get(5)?,
     })
 }
 
@@ -466,7 +472,7 @@ impl Case {
     pub fn artifacts(&self) -> Result<Vec<ArtifactView>, VaultError> {
         let mut st = self.conn.prepare(
             "SELECT a.sha256, a.size, a.file_name, a.format, c.name, c.relation, a.imported_at, a.importer,
-                    a.status, a.records, a.problems
+                    a.status, a.records, a.problems, a.device
                FROM artifacts a JOIN contributors c ON c.id = a.contributor_id ORDER BY a.imported_at, a.rowid",
         )?;
         let rows = st.query_map([], |r| {
@@ -482,6 +488,7 @@ impl Case {
                 status: r.get(8)?,
                 records: r.get(9)?,
                 problems: r.get(10)?,
+                device: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

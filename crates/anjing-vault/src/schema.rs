@@ -230,6 +230,11 @@ CREATE TABLE record_leaves (
 INSERT INTO meta (key, value) VALUES ('record_leaves_version', '2')
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 "#,
+    // 9: the device or export an artifact came from, as the contributor described it
+    // (`anjing import --device "妈妈的华为手机"`); empty when not said. Logged with the import.
+    r#"
+ALTER TABLE artifacts ADD COLUMN device TEXT NOT NULL DEFAULT '';
+"#,
 ];
 
 /// The schema version this build writes.

@@ -38,7 +38,7 @@ pub fn import(
                     status = status.worst(Status::Damaged);
                 }
                 if !json {
-                    print_import(&report, from, relation);
+                    print_import(&report, from, relation, &flags.device);
                     crate::import_cmds::print_problem_kinds(&case, &report, "  ");
                     crate::import_cmds::print_members(&case, &report, 0);
                 }
@@ -73,11 +73,16 @@ pub fn import(
     Ok(status)
 }
 
-fn print_import(r: &ImportReport, from: &str, relation: &str) {
+fn print_import(r: &ImportReport, from: &str, relation: &str, device: &str) {
     let who =
         if relation.is_empty() { from.to_string() } else { format!("{from}（{relation}）") };
     let fmt = r.format.map(|f| f.name_zh()).unwrap_or("未知格式");
-    println!("■ {}  [{fmt}]  提供人：{who}", r.file);
+    let device = device.trim();
+    if device.is_empty() {
+        println!("■ {}  [{fmt}]  提供人：{who}", r.file);
+    } else {
+        println!("■ {}  [{fmt}]  提供人：{who}  来源设备：{device}", r.file);
+    }
     println!("  原始文件 SHA-256：{}（{} 字节，已原样保存）", r.artifact, r.size);
     if r.already_imported {
         println!("  这个文件以前已经导入过，案件没有改动。");

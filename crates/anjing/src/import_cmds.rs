@@ -18,6 +18,8 @@ pub struct ImportFlags {
     pub map: Option<String>,
     pub number: Option<String>,
     pub time: Option<String>,
+    /// `--device`: the phone or export the files came from.
+    pub device: String,
 }
 
 impl ImportFlags {
@@ -73,7 +75,7 @@ impl ImportFlags {
         } else {
             None
         };
-        Ok(ImportOptions { hints, progress })
+        Ok(ImportOptions { hints, progress, device: self.device.clone() })
     }
 }
 

@@ -81,6 +81,10 @@ enum Command {
         /// 提供人与借款人的关系，例如 母亲、同事。Relation to the borrower.
         #[arg(long, default_value = "")]
         relation: String,
+        /// 这些文件来自哪部手机或哪次导出，例如 "妈妈的华为P40"、"iTunes备份 2026-02-01"。
+        /// The phone or export the files came from (stored with each file and logged).
+        #[arg(long, default_value = "")]
+        device: String,
         /// 输出 JSON。Print JSON.
         #[arg(long)]
         json: bool,
@@ -253,8 +257,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init { dir, title } => case_cmds::init(dir.as_deref().unwrap_or(&cli.dir), &title),
-        Command::Import { files, from, relation, json, map, number, time } => {
-            let flags = import_cmds::ImportFlags { map, number, time };
+        Command::Import { files, from, relation, device, json, map, number, time } => {
+            let flags = import_cmds::ImportFlags { map, number, time, device };
             case_cmds::import(&cli.dir, &files, &from, &relation, json, &flags)
         }
         Command::Note { command } => import_cmds::note(&cli.dir, command),

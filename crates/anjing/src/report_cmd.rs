@@ -58,6 +58,7 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                 record_count: a.records.max(0) as u64,
                 problem_count: a.problems.max(0) as u64,
                 imported_at: to_ts(&a.imported_at),
+                device: a.device.clone(),
             })
             .collect(),
         contributors,

@@ -139,6 +139,42 @@ fn overlapping_exports_add_only_new_events_and_link_shared_ones() {
     assert_eq!(linked, 3, "shared events must list both exports as sources");
 }
 
+/// Two exports of the same events from two phones of one contributor (a borrower who
+/// backed up an old and a new phone): every source names the phone it came from, the
+/// import log records it (tamper-evident), and a file imported without `--device` says so
+/// with an empty device, never a guess.
+#[test]
+fn each_source_names_the_device_it_came_from() {
+    let case = new_case();
+    let a = run(
+        case.path(),
+        &["import", data("overlap-a.xml").to_str().unwrap(), "--device", "旧手机 小米9"],
+    );
+    assert_status(&a, 0);
+    assert!(stdout(&a).contains("来源设备：旧手机 小米9"), "{}", stdout(&a));
+    let b = run(case.path(), &["import", data("overlap-b.xml").to_str().unwrap()]);
+    assert_status(&b, 0);
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    let shared: Vec<_> =
+        recs.iter().filter(|r| r["sources"].as_array().unwrap().len() == 2).collect();
+    assert_eq!(shared.len(), 3);
+    for r in shared {
+        let devices: Vec<&str> = r["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["device"].as_str().unwrap())
+            .collect();
+        assert_eq!(devices, ["旧手机 小米9", ""], "{r}");
+    }
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
+    let imports: Vec<_> = log.iter().filter(|e| e["action"] == "import").collect();
+    assert_eq!(imports.len(), 2, "{log:?}");
+    assert_eq!(imports[0]["detail"]["device"], "旧手机 小米9", "{:?}", imports[0]);
+    assert_eq!(imports[1]["detail"]["device"], "", "{:?}", imports[1]);
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
 #[test]
 fn not_an_export_changes_nothing_and_exits_4() {
     let case = new_case();

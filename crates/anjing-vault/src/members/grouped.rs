@@ -430,9 +430,9 @@ impl Zip<'_, '_> {
     fn register(&self, c: &Companion<'_>, of: &str) -> Result<(), VaultError> {
         let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
         let fresh = self.tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0) ON CONFLICT DO NOTHING",
-            params![c.blob.sha256, c.blob.size as i64, c.display, c.format, self.who.id, imported_at, IMPORTER_VERSION],
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8) ON CONFLICT DO NOTHING",
+            params![c.blob.sha256, c.blob.size as i64, c.display, c.format, self.who.id, imported_at, IMPORTER_VERSION, self.who.device],
         )?;
         if fresh == 1 {
             let mut detail = serde_json::json!({
@@ -443,6 +443,7 @@ impl Zip<'_, '_> {
                     "importer": IMPORTER_VERSION,
                     "contributor": self.who.name,
                     "relation": self.who.relation,
+                    "device": self.who.device,
                     "container": self.sha256,
                     "records_read": 0,
                     "status": "complete",
@@ -469,9 +470,9 @@ impl Zip<'_, '_> {
         let (tx, who) = (self.tx, self.who);
         let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
         tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0)",
-            params![stored.sha256, stored.size as i64, display, format.code(), who.id, imported_at, IMPORTER_VERSION],
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)",
+            params![stored.sha256, stored.size as i64, display, format.code(), who.id, imported_at, IMPORTER_VERSION, who.device],
         )?;
         let mut sink = VaultSink::new(tx, &stored.sha256, who.id);
         let mut members = Vec::new();
@@ -510,6 +511,7 @@ impl Zip<'_, '_> {
                 "importer": IMPORTER_VERSION,
                 "contributor": who.name,
                 "relation": who.relation,
+                "device": who.device,
                 "container": self.sha256,
                 "records_read": report.records_read,
                 "records_new": report.records_new,

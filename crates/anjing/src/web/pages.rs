@@ -305,7 +305,10 @@ fn artifact_rows(case: &Case) -> Result<Vec<ArtifactRow>> {
         .into_iter()
         .map(|a| ArtifactRow {
             file_name: a.file_name,
-            who: who(&a.contributor, &a.relation),
+            who: match a.device.trim() {
+                "" => who(&a.contributor, &a.relation),
+                device => format!("{} · {device}", who(&a.contributor, &a.relation)),
+            },
             format: anjing_import::Format::from_code(&a.format)
                 .map(|f| f.name_zh().to_string())
                 .unwrap_or(a.format),
