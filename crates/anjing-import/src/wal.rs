@@ -19,6 +19,10 @@ use crate::Format;
 /// killed import may leave one, which [`clear_stale`] removes).
 pub const SCRATCH_PREFIX: &str = ".anjing-wal-";
 
+/// Prefix of the scratch folders earlier versions made for a database imported
+/// with its `-wal` beside it (removed by [`clear_stale`] too).
+pub const LEGACY_SCRATCH_PREFIX: &str = ".wal-merge-";
+
 /// A scratch copy of a database with its WAL applied; the folder is removed on drop.
 #[derive(Debug)]
 pub struct Merged {
@@ -108,13 +112,15 @@ pub fn is_wal(head: &[u8]) -> bool {
     matches!(head.get(..4), Some([0x37, 0x7f, 0x06, 0x82 | 0x83]))
 }
 
-/// Removes scratch folders a killed import left in `scratch_in`. Only to be
-/// called while holding the case's write transaction (no other import runs).
+/// Removes scratch folders a killed import left in `scratch_in` (this
+/// version's and earlier versions'). Only to be called while holding the
+/// case's write transaction (no other import runs).
 pub fn clear_stale(scratch_in: &Path) {
     let Ok(entries) = std::fs::read_dir(scratch_in) else { return };
     for e in entries.flatten() {
         let name = e.file_name();
-        if name.to_string_lossy().starts_with(SCRATCH_PREFIX)
+        let name = name.to_string_lossy();
+        if (name.starts_with(SCRATCH_PREFIX) || name.starts_with(LEGACY_SCRATCH_PREFIX))
             && e.file_type().map(|t| t.is_dir()).unwrap_or(false)
         {
             let _ = std::fs::remove_dir_all(e.path());
@@ -157,5 +163,23 @@ mod tests {
         assert!(is_wal(&[0x37, 0x7f, 0x06, 0x83]));
         assert!(!is_wal(b"SQLite format 3\0"));
         assert!(!is_wal(b"\x37\x7f"));
+    }
+
+    #[test]
+    fn clear_stale_removes_scratch_folders_of_both_prefixes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in [".anjing-wal-1-2", ".wal-merge-abc", "blobs", ".anjing-walnut"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+            std::fs::write(dir.path().join(d).join("db"), b"x").unwrap();
+        }
+        std::fs::write(dir.path().join(".wal-merge-file"), b"not a folder").unwrap();
+        clear_stale(dir.path());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".anjing-walnut", ".wal-merge-file", "blobs"]);
     }
 }

@@ -138,20 +138,9 @@ fn import_file_fk_off(
         Some(w) => Some(case.blobs.put(open_buffered(w)?).map_err(io_err(w))?),
         None => None,
     };
-    let mut wal_error = None;
-    let _scratch = match &wal_stored {
-        Some(w) => match merged_copy(case.root(), &blob_path, &case.blobs.path_of(&w.sha256)) {
-            Ok((dir, merged)) => {
-                blob_path = merged;
-                Some(dir)
-            }
-            Err(e) => {
-                wal_error = Some(e.to_string());
-                None
-            }
-        },
-        None => None,
-    };
+    // Where the scratch copy with the WAL applied is made (after the write transaction is
+    // taken: a scratch folder found then was left by a killed import).
+    let scratch_in = case.blobs.root().parent().unwrap_or(case.blobs.root()).to_path_buf();
 
     let mut report = ImportReport {
         file: file_name.clone(),
@@ -177,6 +166,9 @@ fn import_file_fk_off(
 
     // 3. One transaction for everything derived from the file.
     let tx = case.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // A killed import may have left a scratch copy of a database (no import but this one runs
+    // now: it holds the case's write transaction).
+    anjing_import::wal::clear_stale(&scratch_in);
     let known: Option<String> = tx
         .query_row("SELECT status FROM artifacts WHERE sha256 = ?1", [&stored.sha256], |r| r.get(0))
         .optional()?;
@@ -195,6 +187,27 @@ fn import_file_fk_off(
         pending.persist().map_err(io_err(path))?;
         return Ok(report);
     }
+
+    // The WAL is applied only now that the import holds the write transaction: SQLite must
+    // take its frames and the merged copy pass quick_check, or the database is read alone
+    // and the WAL reported as not applied (`wal_unreadable`).
+    let mut wal_error = None;
+    let _merged = match &wal_stored {
+        Some(w) => {
+            match anjing_import::wal::apply(&blob_path, &case.blobs.path_of(&w.sha256), &scratch_in)
+            {
+                Ok(merged) => {
+                    blob_path = merged.path().to_path_buf();
+                    Some(merged)
+                }
+                Err(e) => {
+                    wal_error = Some(e);
+                    None
+                }
+            }
+        }
+        None => None,
+    };
 
     tx.execute(
         "INSERT INTO contributors (name, relation) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -651,24 +664,4 @@ fn companion_wal(path: &Path) -> Option<std::path::PathBuf> {
         Ok(m) if m.is_file() && m.len() > 0 => Some(wal),
         _ => None,
     }
-}
-
-/// Copies the stored database and its stored WAL into a scratch folder in the case and
-/// checkpoints the WAL into the copy, so the importer (which opens databases immutable and
-/// would not see a WAL) reads every committed row. Returns the folder (removed when dropped)
-/// and the merged database.
-fn merged_copy(
-    case_root: &Path,
-    db: &Path,
-    wal: &Path,
-) -> Result<(tempfile::TempDir, std::path::PathBuf), Box<dyn std::error::Error>> {
-    let dir = tempfile::Builder::new().prefix(".wal-merge-").tempdir_in(case_root)?;
-    let copy = dir.path().join("db");
-    std::fs::copy(db, &copy)?;
-    std::fs::copy(wal, dir.path().join("db-wal"))?;
-    let conn = rusqlite::Connection::open(&copy)?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    conn.pragma_update(None, "journal_mode", "DELETE")?;
-    drop(conn);
-    Ok((dir, copy))
 }

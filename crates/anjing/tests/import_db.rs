@@ -181,8 +181,9 @@ fn smsie_ndjson_imports() {
 /// A phone database copied while the messaging app was running: the newest SMS (a collector's
 /// threat) is only in `mmssms.db-wal` beside it. It must be imported, the WAL stored as evidence
 /// of its own, and the user told; neither file next to the evidence is changed.
-#[test]
-fn the_newest_rows_in_a_wal_beside_the_database_are_imported_and_the_wal_is_kept() {
+/// Copies a WAL-mode `mmssms.db` and its `-wal` into a folder of `export` while the writer is
+/// still open: the newest SMS (`WAL_ONLY`) is only in the WAL. Returns the database's path.
+fn db_with_wal(export: &Path) -> PathBuf {
     let phone = tempfile::tempdir().unwrap();
     let path = phone.path().join("mmssms.db");
     std::fs::copy(db("android-mmssms-v53.db"), &path).unwrap();
@@ -192,16 +193,36 @@ fn the_newest_rows_in_a_wal_beside_the_database_are_imported_and_the_wal_is_kept
     work.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
     work.execute(
         "INSERT INTO sms (_id, thread_id, address, date, type, body, read, seen)
-         VALUES (9, 1, '+8613812345678', 1700009000000, 1, '今晚不还钱，明天就去你单位找你', 1, 1)",
-        [],
+         VALUES (9, 1, '+8613812345678', 1700009000000, 1, ?1, 1, 1)",
+        [WAL_ONLY],
     )
     .unwrap();
     // Copy the pair while the writer is still open (closing would fold the WAL back in).
-    let export = tempfile::tempdir().unwrap();
-    let copied = export.path().join("mmssms.db");
+    let copied = export.join("mmssms.db");
     std::fs::copy(&path, &copied).unwrap();
-    std::fs::copy(phone.path().join("mmssms.db-wal"), export.path().join("mmssms.db-wal")).unwrap();
+    std::fs::copy(phone.path().join("mmssms.db-wal"), export.join("mmssms.db-wal")).unwrap();
     drop(work);
+    copied
+}
+
+const WAL_ONLY: &str = "今晚不还钱，明天就去你单位找你";
+
+fn scratch_left(case: &Path) -> Vec<String> {
+    std::fs::read_dir(case)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".wal-merge") || n.starts_with(".anjing-wal-"))
+        .collect()
+}
+
+/// A phone database copied while the messaging app was running: the newest SMS (a collector's
+/// threat) is only in `mmssms.db-wal` beside it. It must be imported, the WAL stored as evidence
+/// of its own, and the user told; neither file next to the evidence is changed.
+#[test]
+fn the_newest_rows_in_a_wal_beside_the_database_are_imported_and_the_wal_is_kept() {
+    let export = tempfile::tempdir().unwrap();
+    let copied = db_with_wal(export.path());
     let before: Vec<Vec<u8>> = ["mmssms.db", "mmssms.db-wal"]
         .iter()
         .map(|n| std::fs::read(export.path().join(n)).unwrap())
@@ -231,12 +252,69 @@ fn the_newest_rows_in_a_wal_beside_the_database_are_imported_and_the_wal_is_kept
     assert_eq!(before, after, "the evidence files are untouched");
     assert!(!export.path().join("mmssms.db-shm").exists());
     // No scratch copy is left in the case.
-    let leftovers: Vec<_> = std::fs::read_dir(case.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".wal-merge"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(scratch_left(case.path()), Vec::<String>::new());
+    let ps = json_lines(&run(case.path(), &["problems", "--json"]));
+    assert!(ps.iter().any(|p| p["code"] == "wal_applied"), "{ps:?}");
+}
+
+/// The `-wal` beside a database was damaged in transfer (its header checksum broken): SQLite
+/// takes none of its frames. The WAL is still stored, the user is told that what it held was
+/// not imported (`wal_unreadable`, damaged: exit 3), and the database's own rows are imported.
+#[test]
+fn a_damaged_wal_beside_a_database_is_kept_and_reported_and_the_database_still_read() {
+    let export = tempfile::tempdir().unwrap();
+    let copied = db_with_wal(export.path());
+    let wal_path = export.path().join("mmssms.db-wal");
+    let mut wal = std::fs::read(&wal_path).unwrap();
+    wal[28] ^= 0xFF;
+    std::fs::write(&wal_path, &wal).unwrap();
+
+    let case = new_case();
+    let o = run(case.path(), &["import", copied.to_str().unwrap()]);
+    assert_status(&o, 3);
+    assert!(text(&o).contains("wal_unreadable"), "{}", text(&o));
+    let ps = json_lines(&run(case.path(), &["problems", "--json"]));
+    let bad = ps.iter().find(|p| p["code"] == "wal_unreadable").expect("wal_unreadable");
+    assert_eq!(bad["severity"], "damaged");
+    assert!(!ps.iter().any(|p| p["code"] == "wal_applied"), "{ps:?}");
+
+    // The database's own rows, as many as the database alone gives.
+    let alone = new_case();
+    let plain = tempfile::tempdir().unwrap();
+    let plain_db = plain.path().join("mmssms.db");
+    std::fs::copy(db("android-mmssms-v53.db"), &plain_db).unwrap();
+    assert_status(&run(alone.path(), &["import", plain_db.to_str().unwrap()]), 0);
+    let expected = json_lines(&run(alone.path(), &["records", "--json"])).len();
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert!(expected > 0);
+    assert_eq!(recs.len(), expected, "{recs:?}");
+    assert!(!recs.iter().any(|r| r["text"] == WAL_ONLY), "{recs:?}");
+
+    let stored_wal =
+        walk(&case.path().join("blobs")).into_iter().any(|f| std::fs::read(f).unwrap() == wal);
+    assert!(stored_wal, "the damaged WAL is stored byte-exact");
+    assert_eq!(std::fs::read(&wal_path).unwrap(), wal, "the evidence file is untouched");
+    assert_eq!(scratch_left(case.path()), Vec::<String>::new());
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+/// A killed import leaves its scratch copy of a database in the case (this version's
+/// `.anjing-wal-*`, earlier versions' `.wal-merge-*`): the next import removes them.
+#[test]
+fn scratch_folders_a_killed_import_left_are_removed_by_the_next_import() {
+    let case = new_case();
+    for d in [".wal-merge-Xy12ab", ".anjing-wal-4242-17000000000"] {
+        let dir = case.path().join(d);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("db"), b"half a copy").unwrap();
+        std::fs::write(dir.join("db-wal"), b"half a WAL").unwrap();
+    }
+    let input = tempfile::tempdir().unwrap();
+    let path = input.path().join("calllog.db");
+    std::fs::copy(db("android-calllog.db"), &path).unwrap();
+    assert_status(&run(case.path(), &["import", path.to_str().unwrap()]), 0);
+    assert_eq!(scratch_left(case.path()), Vec::<String>::new());
+    assert_status(&run(case.path(), &["check"]), 0);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
