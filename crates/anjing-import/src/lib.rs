@@ -37,6 +37,25 @@ pub mod wal;
 
 pub use sniff::{Format, sniff};
 
+/// Artifact format code of an MMS part's media stored for the MMS that names it
+/// (from an sms-ie export), not imported on its own.
+pub const MMS_PART: &str = "mms_part";
+/// Artifact format code of a database's write-ahead log (`NAME-wal`), stored
+/// and applied to a copy of the database ([`wal::apply`]).
+pub const SQLITE_WAL: &str = "sqlite_wal";
+
+/// The plain Chinese name of a stored artifact format code: a [`Format`]'s
+/// [`Format::name_zh`], the companion files' own names ([`MMS_PART`],
+/// [`SQLITE_WAL`]), and the code itself for a code this version does not know
+/// (shown as stored rather than hidden).
+pub fn artifact_format_name_zh(code: &str) -> &str {
+    match code {
+        MMS_PART => "彩信附件（图片、录音等）",
+        SQLITE_WAL => "数据库的预写日志（-wal）",
+        other => Format::from_code(other).map(Format::name_zh).unwrap_or(other),
+    }
+}
+
 /// Where a record or problem sits in its artifact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Locator {
@@ -442,4 +461,19 @@ pub fn time_sanity(
             unit.code()
         ),
     })
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::*;
+
+    #[test]
+    fn every_artifact_format_has_a_chinese_name_and_unknown_codes_show_as_stored() {
+        for f in Format::ALL {
+            assert_eq!(artifact_format_name_zh(f.code()), f.name_zh());
+        }
+        assert_eq!(artifact_format_name_zh("mms_part"), "彩信附件（图片、录音等）");
+        assert_eq!(artifact_format_name_zh("sqlite_wal"), "数据库的预写日志（-wal）");
+        assert_eq!(artifact_format_name_zh("from_the_future"), "from_the_future");
+    }
 }

@@ -241,7 +241,7 @@ fn import_file_fk_off(
                     "artifact": w.sha256,
                     "size": w.size,
                     "file_name": wal_name,
-                    "format": "sqlite_wal",
+                    "format": anjing_import::SQLITE_WAL,
                     "importer": IMPORTER_VERSION,
                     "contributor": contributor,
                     "relation": relation,

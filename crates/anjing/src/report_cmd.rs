@@ -54,7 +54,7 @@ pub fn build_input(case: &Case) -> Result<ReportInput> {
                 } else {
                     format!("{}（{}）", a.contributor, a.relation)
                 },
-                format: a.format.clone(),
+                format: anjing_import::artifact_format_name_zh(&a.format).to_string(),
                 record_count: a.records.max(0) as u64,
                 problem_count: a.problems.max(0) as u64,
                 imported_at: to_ts(&a.imported_at),

@@ -712,3 +712,43 @@ fn a_relative_uploads_through_an_intake_link_which_can_be_revoked() {
     let log = stdout(&run(&folder(&s.root, &name), &["log", "--json"]));
     assert!(log.contains("intake_link") && !log.contains(&token), "logged by hash only");
 }
+
+fn more_file(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more").join(name)).unwrap()
+}
+
+/// The files a ZIP stores for another member (an MMS part's photo, a database's `-wal`) are
+/// named in plain Chinese on the import page and in the report, never by their format code.
+#[test]
+fn companion_artifacts_are_named_in_chinese_not_by_their_codes() {
+    let s = start();
+    let name = s.new_case("附件与预写日志");
+    let base = format!("/c/{name}");
+    let r = s.post_multipart(
+        &format!("{base}/import"),
+        &[("csrf", &s.csrf()), ("from", "张伟"), ("relation", "本人")],
+        &[
+            ("files", "sms-ie-messages.zip", &more_file("sms-ie-messages.zip")),
+            ("files", "mmssms-with-wal.zip", &more_file("mmssms-with-wal.zip")),
+        ],
+        true,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    for page in [r.text(), s.get(&format!("{base}/import")).text()] {
+        assert!(page.contains("<td>彩信附件（图片、录音等）</td>"), "{page}");
+        assert!(page.contains("<td>数据库的预写日志（-wal）</td>"), "{page}");
+        assert!(page.contains("<td>安卓短信数据库（mmssms.db）</td>"), "{page}");
+        assert!(!page.contains("<td>mms_part</td>") && !page.contains("<td>sqlite_wal</td>"));
+    }
+
+    let dir = folder(&s.root, &name);
+    let out = dir.join("r.html");
+    assert_status(&run(&dir, &["report", "--all", "-o", out.to_str().unwrap()]), 0);
+    let report = std::fs::read_to_string(&out).unwrap();
+    assert!(report.contains("格式：彩信附件（图片、录音等）"), "{report}");
+    assert!(report.contains("格式：数据库的预写日志（-wal）"));
+    assert!(report.contains("格式：安卓短信数据库（mmssms.db）"));
+    for code in ["mms_part", "sqlite_wal", "android_mmssms", "sms_ie"] {
+        assert!(!report.contains(&format!("格式：{code}")), "{code}");
+    }
+}

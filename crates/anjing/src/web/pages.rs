@@ -309,9 +309,7 @@ fn artifact_rows(case: &Case) -> Result<Vec<ArtifactRow>> {
                 "" => who(&a.contributor, &a.relation),
                 device => format!("{} · {device}", who(&a.contributor, &a.relation)),
             },
-            format: anjing_import::Format::from_code(&a.format)
-                .map(|f| f.name_zh().to_string())
-                .unwrap_or(a.format),
+            format: anjing_import::artifact_format_name_zh(&a.format).to_string(),
             records: a.records,
             problems: a.problems,
             damaged: a.status == "damaged",
