@@ -4,7 +4,9 @@
 Real cases they stand for:
 * `IMG_0001.HEIC`   — an iPhone photo of a collector's visit (HEIC with an Exif item: Make Apple,
                       Model iPhone 13, DateTimeOriginal 2026:01:05 22:13:05 +08:00, 64x48 `ispe`).
-                      The image data is a placeholder: the importer only describes the file.
+                      Its image item is two bytes of an HEVC NAL header, not a decodable picture:
+                      Anjing stores a photo byte-exact and reads only its boxes (ftyp, ispe) and
+                      Exif, never the pixels, so a real bitstream would test nothing more.
 * `heic-no-exif.heic` — a HEIC saved by an editing app that dropped the metadata (no Exif item).
 * `通话录音 13812345678 2026-01-05 22-13.m4a` — a call recording from a Chinese phone's recorder:
                       MP4/M4A, one AAC-LC track, 8 kHz mono, 3.5 s (mdhd 28000/8000).
@@ -67,7 +69,8 @@ def heic(with_exif):
     iinf = fullbox(b"iinf", 0, 0, struct.pack(">H", len(infes)) + b"".join(infes))
     ispe = fullbox(b"ispe", 0, 0, struct.pack(">II", 64, 48))
     iprp = box(b"iprp", box(b"ipco", ispe) + fullbox(b"ipma", 0, 0, struct.pack(">IHBB", 1, 1, 1, 0x81)))
-    image = b"\0\0\0\x02" + b"\x26\x01"  # placeholder "HEVC" NAL: not decoded by anyone
+    # A 2-byte HEVC NAL header (length-prefixed), not a picture: the importer never decodes pixels.
+    image = b"\0\0\0\x02" + b"\x26\x01"
     exif = struct.pack(">I", 6) + b"Exif\0\0" + tiff_exif() if with_exif else b""
     items = [(1, image)] + ([(2, exif)] if with_exif else [])
 
