@@ -72,6 +72,10 @@ pub enum VaultError {
     NotAnExport { path: PathBuf, message_zh: String, cause_en: String },
     #[error("读写文件“{path}”失败：{source} (I/O error)")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "案件正在导入一个大文件，导入结束前暂时不能打开，请稍后再试。(the case is busy: a large import is writing it)"
+    )]
+    Busy,
     #[error("案件数据库出错：{0} (database error)")]
     Db(#[from] rusqlite::Error),
     #[error(
@@ -99,6 +103,20 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError +
 /// mmssms.db, 32 MiB costs no user time against 64 MiB and a little system time (pages
 /// spilled to the WAL and read back), for 30–40 MiB less peak memory.
 const CACHE_KIB: i64 = -32768;
+
+/// How long opening a case waits for a large import that writes the database directly (its
+/// rollback journal keeps readers out until it commits) before saying the case is busy.
+const OPEN_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A locked database is [`VaultError::Busy`]; anything else a database error.
+pub(crate) fn busy_or_db(e: rusqlite::Error) -> VaultError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            VaultError::Busy
+        }
+        _ => VaultError::Db(e),
+    }
+}
 
 /// An open case.
 pub struct Case {
@@ -170,8 +188,16 @@ impl Case {
         }
         let mut conn = Connection::open_with_flags(db, flags)?;
         // WAL keeps readers working during an import and survives a killed
-        // process: an uncommitted import simply never happened.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // process: an uncommitted import simply never happened. A case is in another
+        // journal mode only while a large import writes it directly (see
+        // `ingest::BulkJournal`), or after such an import was killed (SQLite rolls the
+        // journal back first): a short wait, then a plain "busy" error.
+        conn.busy_timeout(OPEN_BUSY_WAIT)?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(busy_or_db)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(VaultError::Busy);
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Up to 32 MiB of page cache (see `CACHE_KIB`): a large import inserts into

@@ -42,6 +42,9 @@ pub struct ImportOptions<'a> {
     /// `--device`: the phone or export the files came from ("妈妈的华为手机", "iTunes 备份
     /// 2026-02-01"), stored on every artifact of the import and logged with it.
     pub device: String,
+    /// The caller is a batch job that may keep the case to itself while a large file is
+    /// imported (`anjing import`; never the web app): see `ingest::BulkJournal`.
+    pub bulk: bool,
 }
 
 /// Maps an importer error to the vault's: refusals and non-exports change nothing.

@@ -75,7 +75,7 @@ impl ImportFlags {
         } else {
             None
         };
-        Ok(ImportOptions { hints, progress, device: self.device.clone() })
+        Ok(ImportOptions { hints, progress, device: self.device.clone(), bulk: true })
     }
 }
 

@@ -311,14 +311,12 @@ fn check_names_an_edited_record_and_a_stale_leaf_cache() {
     assert!(stdout(&o).contains("记录或其来源被改动过"), "{}", stdout(&o));
 }
 
-#[test]
-fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
-    let case = new_case();
-    // A large synthetic export so the import is still running when killed.
-    let big = case.path().join("big.xml");
+/// A large synthetic SBR export (80,000 SMS, ~17 MB), so that an import of it is still running
+/// when another process looks at the case: what a borrower's years-long backup is.
+fn write_big_sbr(big: &std::path::Path) {
     {
         use std::io::Write;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        let mut f = std::io::BufWriter::new(std::fs::File::create(big).unwrap());
         writeln!(
             f,
             "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">"
@@ -335,6 +333,13 @@ fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
         }
         writeln!(f, "</smses>").unwrap();
     }
+}
+
+#[test]
+fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
+    let case = new_case();
+    let big = case.path().join("big.xml");
+    write_big_sbr(&big);
     let mut child = bin()
         .arg("-C")
         .arg(case.path())
@@ -352,6 +357,80 @@ fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
     assert!(n == 0 || n == 80_000, "an import is all or nothing, found {n} records");
     // ...and importing again completes it.
     let o = run(case.path(), &["import", big.to_str().unwrap()]);
+    assert_status(&o, 0);
+    assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 80_000);
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+/// The journal mode stored in a case's database file.
+fn journal_mode(case: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(case.join("anjing.db")).unwrap();
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_large_import_that_writes_the_database_directly_is_all_or_nothing() {
+    // ANJING_BULK_MIN_BYTES=0: this 17 MB file takes the path of a file of 32 MB or more (the
+    // database written directly, with a rollback journal, instead of through the WAL).
+    let case = new_case();
+    let big = case.path().join("big.xml");
+    write_big_sbr(&big);
+    let mut child = bin()
+        .env("ANJING_BULK_MIN_BYTES", "0")
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // While it runs, another command sees the case before or after the import, or is told
+    // plainly that the case is busy: never half an import, never a database error.
+    loop {
+        let o = run(case.path(), &["records", "--json"]);
+        if o.status.code() == Some(0) {
+            let n = json_lines(&o).len();
+            assert!(n == 0 || n == 80_000, "a reader saw {n} records of an import under way");
+        } else {
+            assert!(stderr(&o).contains("案件正在导入一个大文件"), "{}", stderr(&o));
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(child.wait().unwrap().success());
+    assert_eq!(journal_mode(case.path()), "wal", "the case is back in WAL mode");
+    assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 80_000);
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    // Killed in the middle: the rollback journal undoes it, and the import runs again.
+    let case = new_case();
+    let big = case.path().join("big.xml");
+    write_big_sbr(&big);
+    let mut child = bin()
+        .env("ANJING_BULK_MIN_BYTES", "0")
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_status(&run(case.path(), &["check"]), 0);
+    assert_eq!(journal_mode(case.path()), "wal");
+    let n = json_lines(&run(case.path(), &["records", "--json"])).len();
+    assert!(n == 0 || n == 80_000, "an import is all or nothing, found {n} records");
+    let o = bin()
+        .env("ANJING_BULK_MIN_BYTES", "0")
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", big.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_status(&o, 0);
     assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 80_000);
     assert_status(&run(case.path(), &["check"]), 0);
