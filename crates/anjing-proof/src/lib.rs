@@ -77,6 +77,6 @@ pub use checkpoint::{
 };
 pub use error::ProofError;
 pub use merkle::{
-    Hash, consistency_proof, consistency_proof_len, empty_root, inclusion_proof,
+    Hash, RootBuilder, consistency_proof, consistency_proof_len, empty_root, inclusion_proof,
     inclusion_proof_len, leaf_hash, node_hash, root, verify_consistency, verify_inclusion,
 };

@@ -53,6 +53,57 @@ pub fn root(leaf_hashes: &[Hash]) -> Hash {
     if leaf_hashes.is_empty() { empty_root() } else { mth(leaf_hashes) }
 }
 
+/// The Merkle tree hash of leaves given one at a time, in O(log n) memory: the tree of `n`
+/// leaves splits at the largest power of two below `n`, so its left part is a stack of perfect
+/// subtrees (the binary digits of `n`, largest first) and the root folds them from the right.
+/// Gives [`root`] of the same leaves without holding them (a case of millions of records).
+#[derive(Debug, Clone, Default)]
+pub struct RootBuilder {
+    /// Perfect subtrees, (height, hash), heights strictly decreasing.
+    stack: Vec<(u32, Hash)>,
+    count: u64,
+}
+
+impl RootBuilder {
+    pub fn new() -> Self {
+        RootBuilder::default()
+    }
+
+    /// Appends the next leaf hash.
+    pub fn push(&mut self, leaf_hash: Hash) {
+        let (mut height, mut hash) = (0u32, leaf_hash);
+        while let Some(&(top_height, top)) = self.stack.last() {
+            if top_height != height {
+                break;
+            }
+            self.stack.pop();
+            hash = node_hash(&top, &hash);
+            height += 1;
+        }
+        self.stack.push((height, hash));
+        self.count += 1;
+    }
+
+    /// How many leaves were pushed.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The root of the tree of the leaves pushed so far ([`empty_root`] for none).
+    pub fn root(&self) -> Hash {
+        let mut subtrees = self.stack.iter().rev();
+        let Some(&(_, mut hash)) = subtrees.next() else { return empty_root() };
+        for (_, left) in subtrees {
+            hash = node_hash(left, &hash);
+        }
+        hash
+    }
+}
+
 /// An inclusion proof (RFC 6962 `PATH(index, D[n])`) for leaf `index` in the tree made of all
 /// of `leaf_hashes`. To prove inclusion in an earlier tree of size `s`, pass `&leaf_hashes[..s]`.
 ///
@@ -321,6 +372,18 @@ fn subproof(m: usize, leaves: &[Hash], complete: bool, out: &mut Vec<Hash>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_builder_gives_the_root_of_every_size() {
+        let leaves: Vec<Hash> = (0u32..70).map(|i| leaf_hash(&i.to_le_bytes())).collect();
+        let mut b = RootBuilder::new();
+        assert_eq!(b.root(), empty_root());
+        for n in 1..=leaves.len() {
+            b.push(leaves[n - 1]);
+            assert_eq!(b.len(), n as u64);
+            assert_eq!(b.root(), root(&leaves[..n]), "size {n}");
+        }
+    }
 
     fn hx(s: &str) -> Hash {
         hex::decode(s).unwrap().try_into().unwrap()
