@@ -16,6 +16,9 @@
 #     Python 9.21 s, 97.7 MiB: ratio 1.55x.
 #   KIND=mmssms 1000000 (1,033,333 records, 182.8 MB): 17.28 s (28.0 s CPU), 59,799 records/s,
 #     81.5 MiB peak; Python 16.89 s, 226.6 MiB: ratio 0.98x. (History in ARCHITECTURE.md.)
+# 2026-12-07 (bulk journal, streamed records root), load ~2: 200 MB 6.15 s, 34.1 MB/s, 58.8 MiB
+#   (Python 12.77 s: 2.08x); mmssms 1000000 20.8 s, 63.5 MiB; 1000 MB (1.73 M records) 37.6 s,
+#   27.7 MB/s, 60.9 MiB (Python 66.2 s: 1.75x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${KIND:-sbr}
