@@ -124,7 +124,9 @@ pub struct NewFinding {
     pub severity: String,
     pub spans: Vec<[usize; 2]>,
     pub explanation: String,
-    pub legal_bases: serde_json::Value,
+    /// Shared: tens of thousands of findings of one practice on the same day cite the same
+    /// articles (with their verbatim text), so an analysis builds each list once.
+    pub legal_bases: std::sync::Arc<serde_json::Value>,
     pub record_ids: Vec<i64>,
     pub details: serde_json::Value,
 }

@@ -248,7 +248,7 @@ mod tests {
             severity: "serious".into(),
             spans: vec![],
             explanation: String::new(),
-            legal_bases: serde_json::json!([]),
+            legal_bases: std::sync::Arc::new(serde_json::json!([])),
             record_ids: ids,
             details: serde_json::json!({}),
         }

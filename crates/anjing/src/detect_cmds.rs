@@ -1,6 +1,8 @@
 //! `anjing classify` (the JSON Lines contract of design.md §4) and `anjing analyze`.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anjing_detect::{Detector, Message};
 use anjing_law::{CaseScope, Library};
@@ -63,46 +65,114 @@ fn basis_json(b: &anjing_law::Basis, undated: bool) -> serde_json::Value {
     })
 }
 
-/// Runs detection over every received message of the case and stores the results.
+/// The legal bases of each (practice, dates) built once per analysis: a case of 100,000
+/// messages has tens of thousands of findings but only a few hundred distinct days, and each
+/// list holds the articles' verbatim text (analyze of 104 k records: 513 → 214 MiB peak,
+/// ARCHITECTURE.md → Performance).
+struct BasesMemo<'a> {
+    law: &'a Library,
+    scope: &'a CaseScope,
+    lists:
+        HashMap<(Practice, (jiff::civil::Date, jiff::civil::Date), bool), Arc<serde_json::Value>>,
+}
+
+impl BasesMemo<'_> {
+    fn get(
+        &mut self,
+        practice: Practice,
+        dates: (jiff::civil::Date, jiff::civil::Date),
+        undated: bool,
+    ) -> Arc<serde_json::Value> {
+        let (law, scope) = (self.law, self.scope);
+        Arc::clone(
+            self.lists
+                .entry((practice, dates, undated))
+                .or_insert_with(|| Arc::new(bases_json(law, practice, dates, undated, scope))),
+        )
+    }
+}
+
+/// Runs detection over every received message of the case and stores the results. Records
+/// are read one at a time (only what the patterns need is kept of each).
 pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json::Value> {
     let detector = load_detector(rules)?;
     let law = Library::builtin().context("内置法条数据有误")?;
     let scope = CaseScope::from_facts(&case.facts()?);
-    let records = case.records()?;
+    let mut memo = BasesMemo { law: &law, scope: &scope, lists: HashMap::new() };
     let mut classifications = Vec::new();
     let mut findings = Vec::new();
-    for r in &records {
+    let mut timed = Vec::new();
+    // Numbers that sent at least one collection message (dated or not).
+    let mut collector_numbers = std::collections::HashSet::new();
+    let mut failed = None;
+    case.for_each_record(|r| {
+        if let Some(p) = pattern_record(&r) {
+            timed.push(p);
+        }
         // Only what the phone received is read as collection; the user's own
         // replies are evidence but not findings about the collector.
-        let Some(text) = r.text.as_deref() else { continue };
+        let Some(text) = r.text.as_deref() else { return Ok(()) };
         if r.direction == Direction::Out || !r.kind.is_message() {
-            continue;
+            return Ok(());
         }
         let ts = r.timestamp();
         let c = detector.classify(&Message { text, sender: Some(&r.counterparty), time: ts });
         let dates = law_dates(ts);
         for f in &c.findings {
+            let severity = match serde_json::to_value(f.severity) {
+                Ok(v) => v.as_str().unwrap_or("").to_string(),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    String::new()
+                }
+            };
             findings.push(NewFinding {
                 record_id: Some(r.id),
                 practice: f.practice,
                 rule: f.rule.clone(),
-                severity: serde_json::to_value(f.severity)?.as_str().unwrap_or("").to_string(),
+                severity,
                 spans: f.spans.clone(),
                 explanation: f.explanation.clone(),
-                legal_bases: bases_json(&law, f.practice, dates, ts.is_none(), &scope),
+                legal_bases: memo.get(f.practice, dates, ts.is_none()),
                 record_ids: vec![r.id],
                 details: serde_json::json!({}),
             });
+        }
+        if c.is_collection && !r.number.is_empty() {
+            collector_numbers.insert(r.number.clone());
         }
         classifications.push(NewClassification {
             record_id: r.id,
             is_collection: c.is_collection,
             practices: c.practices.clone(),
         });
+        Ok(())
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
     }
-    findings.extend(pattern_findings(&records, &classifications, &law, &scope)?);
+    findings.extend(pattern_findings(timed, &collector_numbers, &mut memo)?);
     let detail = case.store_analysis(detector.version(), &classifications, &findings)?;
     Ok(detail)
+}
+
+/// What the patterns need of a record (those without a time have no place in them).
+fn pattern_record(r: &anjing_vault::RecordView) -> Option<anjing_detect::patterns::PatternRecord> {
+    use anjing_detect::patterns;
+    Some(patterns::PatternRecord {
+        id: r.id,
+        kind: r.kind,
+        direction: r.direction,
+        number: r.number.clone(),
+        time: r.timestamp()?,
+        call_result: r.call_result,
+        text: r.text.clone(),
+        contributor: if r.contributor_relation.is_empty() || r.contributor_relation == "本人" {
+            patterns::BORROWER.to_string()
+        } else {
+            r.contributor.clone()
+        },
+    })
 }
 
 /// Patterns over many records (night contact, flooding, number rotation,
@@ -110,43 +180,14 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
 /// collection message in this case: a relative's night-time call is not
 /// collection. A number that only ever called is not included (yet).
 fn pattern_findings(
-    records: &[anjing_vault::RecordView],
-    classifications: &[NewClassification],
-    law: &Library,
-    scope: &CaseScope,
+    timed: Vec<anjing_detect::patterns::PatternRecord>,
+    collector_numbers: &std::collections::HashSet<String>,
+    memo: &mut BasesMemo<'_>,
 ) -> Result<Vec<NewFinding>> {
-    use anjing_detect::patterns::{self, PatternRecord, Thresholds};
-    use std::collections::{HashMap, HashSet};
+    use anjing_detect::patterns::{self, Thresholds};
 
-    let collection: HashSet<i64> =
-        classifications.iter().filter(|c| c.is_collection).map(|c| c.record_id).collect();
-    let collector_numbers: HashSet<&str> = records
-        .iter()
-        .filter(|r| collection.contains(&r.id) && !r.number.is_empty())
-        .map(|r| r.number.as_str())
-        .collect();
-    let input: Vec<PatternRecord> = records
-        .iter()
-        .filter(|r| collector_numbers.contains(r.number.as_str()))
-        .filter_map(|r| {
-            Some(PatternRecord {
-                id: r.id,
-                kind: r.kind,
-                direction: r.direction,
-                number: r.number.clone(),
-                time: r.timestamp()?,
-                call_result: r.call_result,
-                text: r.text.clone(),
-                contributor: if r.contributor_relation.is_empty()
-                    || r.contributor_relation == "本人"
-                {
-                    patterns::BORROWER.to_string()
-                } else {
-                    r.contributor.clone()
-                },
-            })
-        })
-        .collect();
+    let input: Vec<_> =
+        timed.into_iter().filter(|r| collector_numbers.contains(r.number.as_str())).collect();
     let thresholds = Thresholds::builtin().context("内置阈值数据有误")?;
     let times: HashMap<i64, jiff::Timestamp> = input.iter().map(|r| (r.id, r.time)).collect();
     let mut out = Vec::new();
@@ -161,7 +202,7 @@ fn pattern_findings(
             (Some(a), Some(b)) => ((*a, *b), false),
             _ => (law_dates(None), true),
         };
-        let bases = bases_json(law, f.practice, range, undated, scope);
+        let bases = memo.get(f.practice, range, undated);
         out.push(NewFinding {
             record_id: None,
             practice: f.practice,
