@@ -286,32 +286,15 @@ fn import_file_fk_off(
         leaves.finish(&tx)?;
     }
     if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
-        let problem = match &wal_error {
-            None => Problem {
-                severity: Severity::Warning,
-                code: "wal_applied".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一文件夹里有 {}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
-                    wal_path.display(),
-                    w.size,
-                    w.sha256
-                ),
-                cause_en: "write-ahead log found beside the database: stored and applied to a scratch copy"
-                    .into(),
-            },
-            Some(e) => Problem {
-                severity: Severity::Damaged,
-                code: "wal_unreadable".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一文件夹里有 {}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
-                    wal_path.display(),
-                    w.sha256
-                ),
-                cause_en: format!("cannot apply the write-ahead log: {e}"),
-            },
+        let shown = wal_path.display().to_string();
+        let file = anjing_import::wal::WalFile {
+            name: &shown,
+            size: w.size,
+            sha256: &w.sha256,
+            found: anjing_import::wal::Found::BesideFile,
         };
+        let problem =
+            anjing_import::wal::problem(&file, wal_error.as_deref().map_or(Ok(()), Err), None);
         anjing_import::RecordSink::problem(&mut sink, problem)
             .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.0 })?;
     }

@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anjing_import::container::{self, Limits, Role};
-use anjing_import::{Attachment, Format, Hints, ImportError, ImportStats, Problem, Severity};
+use anjing_import::{Attachment, Format, Hints, ImportError, ImportStats, Problem};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Progress, Who, import_error, warning};
@@ -227,28 +227,14 @@ impl Zip<'_, '_> {
         let scratch_in = self.blobs.root().parent().unwrap_or(self.blobs.root());
         let merged = anjing_import::wal::apply(&db.path, &w.path, scratch_in);
         let wal_display = self.member_display(wal);
-        let problem = match &merged {
-            Ok(_) => Problem {
-                severity: Severity::Warning,
-                code: "wal_applied".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一压缩包里有 {wal}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
-                    w.blob.size, w.blob.sha256
-                ),
-                cause_en: "write-ahead log beside the database in the ZIP: stored and applied to a scratch copy".into(),
-            },
-            Err(e) => Problem {
-                severity: Severity::Damaged,
-                code: "wal_unreadable".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一压缩包里有 {wal}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
-                    w.blob.sha256
-                ),
-                cause_en: format!("cannot apply the write-ahead log: {e}"),
-            },
+        let file = anjing_import::wal::WalFile {
+            name: wal,
+            size: w.blob.size,
+            sha256: &w.blob.sha256,
+            found: anjing_import::wal::Found::InZip,
         };
+        let applied = merged.as_ref().map(|_| ()).map_err(String::as_str);
+        let problem = anjing_import::wal::problem(&file, applied, None);
         let extra = Extra {
             read_path: merged.as_ref().ok().map(|m| m.path()),
             problems: vec![problem],
