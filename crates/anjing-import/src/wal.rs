@@ -13,7 +13,7 @@ from the WAL; it holds no rows and is not needed.
 
 use std::path::{Path, PathBuf};
 
-use crate::Format;
+use crate::{Format, Problem, Severity};
 
 /// Prefix of the scratch folders [`apply`] makes (removed when dropped; a
 /// killed import may leave one, which [`clear_stale`] removes).
@@ -128,6 +128,108 @@ pub fn clear_stale(scratch_in: &Path) {
     }
 }
 
+/// Code of the warning that a database's WAL was stored and applied.
+pub const APPLIED: &str = "wal_applied";
+/// Code of the damage that a database's WAL was stored but could not be applied.
+pub const UNREADABLE: &str = "wal_unreadable";
+
+/// Where a database's `-wal` was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// `NAME-wal` in the same folder as the database file imported.
+    BesideFile,
+    /// A member of the same ZIP as the database.
+    InZip,
+}
+
+/// A stored WAL, as a problem names it.
+#[derive(Debug, Clone, Copy)]
+pub struct WalFile<'a> {
+    /// As the user knows it: the path beside the database, or the ZIP member's name.
+    pub name: &'a str,
+    pub size: u64,
+    pub sha256: &'a str,
+    pub found: Found,
+}
+
+/// A WAL that came after its database: the database was already in the case (imported
+/// without it), and only the rows the case did not have yet were added.
+#[derive(Debug, Clone, Copy)]
+pub struct Later {
+    /// Records added (rows only in the WAL, or changed by it).
+    pub added: u64,
+    /// Rows read from the merged copy that the case already had.
+    pub already: u64,
+}
+
+/// The locator of a row (or a problem about a row) read from a database that was already in
+/// the case, with a WAL that came later applied: `sms/_id=9` becomes
+/// `sms/_id=9+wal:<the WAL's SHA-256>`. The row is the database's as that WAL updates it, so
+/// the source names the database artifact and the locator the WAL (the database alone, as
+/// stored and as first imported, may not hold it, or hold it otherwise).
+pub fn later_locator(locator: &str, wal_sha256: &str) -> String {
+    format!("{locator}{LATER_MARK}{wal_sha256}")
+}
+
+/// What [`later_locator`] puts between the row's locator and the WAL's SHA-256.
+pub const LATER_MARK: &str = "+wal:";
+
+/// The problem that says what became of a database's WAL, the one wording for every path that
+/// applies one: `wal_applied` (a warning: stored, applied, its rows imported) when `applied` is
+/// `Ok`, else `wal_unreadable` (damaged: stored, but what only it held was not imported), with
+/// [`apply`]'s reason. `later` when the database itself was imported before, without the WAL.
+pub fn problem(wal: &WalFile<'_>, applied: Result<(), &str>, later: Option<Later>) -> Problem {
+    let (place, beside_en) = match wal.found {
+        Found::BesideFile => ("同一文件夹里有", "found beside the database"),
+        Found::InZip => ("同一压缩包里有", "beside the database in the ZIP"),
+    };
+    let (name, size, sha) = (wal.name, wal.size, wal.sha256);
+    match (applied, later) {
+        (Ok(()), None) => Problem {
+            severity: Severity::Warning,
+            code: APPLIED.into(),
+            locator: None,
+            message_zh: format!(
+                "{place} {name}（{size} 字节，SHA-256 {sha}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）"
+            ),
+            cause_en: format!("write-ahead log {beside_en}: stored and applied to a scratch copy"),
+        },
+        (Ok(()), Some(l)) => Problem {
+            severity: Severity::Warning,
+            code: APPLIED.into(),
+            locator: None,
+            message_zh: format!(
+                "{place} {name}（{size} 字节，SHA-256 {sha}）：这个数据库以前已经导入过（当时没有这个 -wal）。这次把 -wal 原样保存，在数据库副本上合并后补充导入了 {} 条只在 -wal 里或被它改动的记录（它们的来源位置后注明“+wal:”和这个 -wal 的 SHA-256），其余 {} 条已在案件中，没有重复导入（原文件未改动）",
+                l.added, l.already
+            ),
+            cause_en: format!(
+                "write-ahead log {beside_en}, the database already in the case: stored and applied to a scratch copy; {} rows added, {} already in the case",
+                l.added, l.already
+            ),
+        },
+        (Err(e), None) => Problem {
+            severity: Severity::Damaged,
+            code: UNREADABLE.into(),
+            locator: None,
+            message_zh: format!(
+                "{place} {name}（SHA-256 {sha}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入"
+            ),
+            cause_en: format!("cannot apply the write-ahead log: {e}"),
+        },
+        (Err(e), Some(_)) => Problem {
+            severity: Severity::Damaged,
+            code: UNREADABLE.into(),
+            locator: None,
+            message_zh: format!(
+                "{place} {name}（SHA-256 {sha}）：这个数据库以前已经导入过（当时没有这个 -wal）。这次把 -wal 原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入"
+            ),
+            cause_en: format!(
+                "cannot apply the write-ahead log of a database already in the case: {e}"
+            ),
+        },
+    }
+}
+
 /// How many records a phone database holds, counted on the tables the
 /// importer reads (for a progress bar); `None` when they cannot be counted.
 pub fn count_records(format: Format, path: &Path) -> Option<u64> {
@@ -163,6 +265,34 @@ mod tests {
         assert!(is_wal(&[0x37, 0x7f, 0x06, 0x83]));
         assert!(!is_wal(b"SQLite format 3\0"));
         assert!(!is_wal(b"\x37\x7f"));
+    }
+
+    #[test]
+    fn one_wording_for_every_wal_problem() {
+        let w = WalFile { name: "mmssms.db-wal", size: 4152, sha256: "ab12", found: Found::InZip };
+        let p = problem(&w, Ok(()), None);
+        assert_eq!((p.code.as_str(), p.severity), (APPLIED, Severity::Warning));
+        assert!(
+            p.message_zh.starts_with("同一压缩包里有 mmssms.db-wal（4152 字节，SHA-256 ab12）")
+        );
+        assert!(p.cause_en.contains("in the ZIP"), "{}", p.cause_en);
+        let beside = WalFile { found: Found::BesideFile, ..w };
+        let p = problem(&beside, Err("checkpoint incomplete"), None);
+        assert_eq!((p.code.as_str(), p.severity), (UNREADABLE, Severity::Damaged));
+        assert!(p.message_zh.starts_with("同一文件夹里有 mmssms.db-wal（SHA-256 ab12）"));
+        assert!(p.cause_en.ends_with("checkpoint incomplete"), "{}", p.cause_en);
+        let p = problem(&beside, Ok(()), Some(Later { added: 2, already: 5 }));
+        assert_eq!(p.code, APPLIED);
+        assert!(
+            p.message_zh.contains("以前已经导入过") && p.message_zh.contains("补充导入了 2 条")
+        );
+        assert!(p.message_zh.contains("其余 5 条已在案件中"), "{}", p.message_zh);
+        let p = problem(&beside, Err("bad"), Some(Later { added: 0, already: 0 }));
+        assert_eq!((p.code.as_str(), p.severity), (UNREADABLE, Severity::Damaged));
+        assert!(
+            p.message_zh.contains("以前已经导入过") && p.cause_en.contains("already in the case")
+        );
+        assert_eq!(later_locator("sms/_id=9", "ab12"), "sms/_id=9+wal:ab12");
     }
 
     #[test]

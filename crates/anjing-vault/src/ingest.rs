@@ -7,6 +7,10 @@
 //!    known from another export of the same phone), sources and problems, and
 //!    append the `import` log entry. A crash anywhere before the commit leaves
 //!    the case as it was; running the import again completes it.
+//!
+//! A file the case already has changes nothing, except a phone database that now comes with a
+//! `-wal` the case does not have: that WAL is stored, applied and what only it holds added
+//! (`wal_later.rs`).
 
 use std::io::Read;
 use std::path::Path;
@@ -48,6 +52,25 @@ pub struct ImportReport {
     /// For a ZIP: what each member imported as an artifact of its own did.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<ImportReport>,
+    /// The database was already in the case and came again with a `-wal` the case did not
+    /// have: the WAL was stored and applied, and the counts above are of the records it added
+    /// (see `wal_later.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wal_later: Option<WalLater>,
+}
+
+/// What a `-wal` that came after its database did.
+#[derive(Debug, Clone, Serialize)]
+pub struct WalLater {
+    /// The WAL's SHA-256: an artifact of its own now (`sqlite_wal`, `companion_of` the database).
+    pub wal: String,
+    /// Its artifact's `file_name`.
+    pub wal_file: String,
+    pub wal_size: u64,
+    /// Whether it could be applied (else a `wal_unreadable` problem, and nothing was added).
+    pub applied: bool,
+    /// Rows of the database with the WAL applied that the case already had: not added again.
+    pub records_already_in_case: u64,
 }
 
 impl ImportReport {
@@ -216,6 +239,7 @@ fn import_file_fk_off(
         damaged: false,
         by_kind: Default::default(),
         members: Vec::new(),
+        wal_later: None,
     };
 
     // The records-tree salts of new records come from the case key (none yet: the
@@ -232,6 +256,52 @@ fn import_file_fk_off(
         .query_row("SELECT status FROM artifacts WHERE sha256 = ?1", [&stored.sha256], |r| r.get(0))
         .optional()?;
     if known.is_some() {
+        // A registered original that had gone missing is back under its name.
+        pending.persist().map_err(io_err(path))?;
+        // The database came before without the WAL that is beside it now: store and apply the
+        // WAL, and add what only it holds (a WAL the case has is never applied again).
+        if let (Some(w), Some(wal_path)) = (&wal_stored, &wal)
+            && let Some(db) = crate::wal_later::database(&tx, &stored.sha256)?
+            && !crate::wal_later::artifact_known(&tx, &w.sha256)?
+        {
+            let contributor_id = register_contributor(&tx, contributor, relation)?;
+            let who =
+                crate::members::Who { id: contributor_id, name: contributor, relation, device };
+            let wal_name =
+                wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let shown = wal_path.display().to_string();
+            let db_path = case.blobs.path_of(&stored.sha256);
+            let wal_blob = case.blobs.path_of(&w.sha256);
+            let later = crate::wal_later::LaterWal {
+                db: &db,
+                db_path: &db_path,
+                wal: w,
+                wal_path: &wal_blob,
+                wal_file_name: &wal_name,
+                wal_shown: &shown,
+                found: anjing_import::wal::Found::BesideFile,
+                container: None,
+                report_file: &file_name,
+            };
+            let blobs = &case.blobs;
+            let report =
+                crate::wal_later::import(&tx, &scratch_in, &who, &later, |sink, merged| {
+                    crate::members::run(
+                        &tx,
+                        blobs,
+                        db.format,
+                        merged,
+                        &file_name,
+                        &db.sha256,
+                        &who,
+                        opts,
+                        sink,
+                        &mut Vec::new(),
+                    )
+                })?;
+            tx.commit()?;
+            return Ok(report);
+        }
         report.already_imported = true;
         let (records, problems) = tx.query_row(
             "SELECT records, problems FROM artifacts WHERE sha256 = ?1",
@@ -242,8 +312,6 @@ fn import_file_fk_off(
         report.records_merged = records as u64;
         report.problem_count = problems as u64;
         report.damaged = known.as_deref() == Some("damaged");
-        // A registered original that had gone missing is back under its name.
-        pending.persist().map_err(io_err(path))?;
         return Ok(report);
     }
 
@@ -268,15 +336,7 @@ fn import_file_fk_off(
         None => None,
     };
 
-    tx.execute(
-        "INSERT INTO contributors (name, relation) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        params![contributor, relation],
-    )?;
-    let contributor_id: i64 = tx.query_row(
-        "SELECT id FROM contributors WHERE name = ?1 AND relation = ?2",
-        params![contributor, relation],
-        |r| r.get(0),
-    )?;
+    let contributor_id = register_contributor(&tx, contributor, relation)?;
     let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
     tx.execute(
         "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
@@ -327,6 +387,7 @@ fn import_file_fk_off(
         leaves: salt_key.map(|salt_key| {
             crate::records_tree::LeafWorker::new(salt_key, &stored.sha256, contributor, relation)
         }),
+        known: None,
     };
     let who = crate::members::Who { id: contributor_id, name: contributor, relation, device };
     let stats = crate::members::run(
@@ -345,32 +406,15 @@ fn import_file_fk_off(
         leaves.finish(&tx)?;
     }
     if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
-        let problem = match &wal_error {
-            None => Problem {
-                severity: Severity::Warning,
-                code: "wal_applied".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一文件夹里有 {}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
-                    wal_path.display(),
-                    w.size,
-                    w.sha256
-                ),
-                cause_en: "write-ahead log found beside the database: stored and applied to a scratch copy"
-                    .into(),
-            },
-            Some(e) => Problem {
-                severity: Severity::Damaged,
-                code: "wal_unreadable".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一文件夹里有 {}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
-                    wal_path.display(),
-                    w.sha256
-                ),
-                cause_en: format!("cannot apply the write-ahead log: {e}"),
-            },
+        let shown = wal_path.display().to_string();
+        let file = anjing_import::wal::WalFile {
+            name: &shown,
+            size: w.size,
+            sha256: &w.sha256,
+            found: anjing_import::wal::Found::BesideFile,
         };
+        let problem =
+            anjing_import::wal::problem(&file, wal_error.as_deref().map_or(Ok(()), Err), None);
         anjing_import::RecordSink::problem(&mut sink, problem)
             .map_err(|e| VaultError::Import { path: path.to_path_buf(), message: e.0 })?;
     }
@@ -415,6 +459,23 @@ fn import_file_fk_off(
     Ok(report)
 }
 
+/// The contributor's id, registering them when new.
+fn register_contributor(
+    tx: &Transaction<'_>,
+    name: &str,
+    relation: &str,
+) -> Result<i64, VaultError> {
+    tx.execute(
+        "INSERT INTO contributors (name, relation) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        params![name, relation],
+    )?;
+    Ok(tx.query_row(
+        "SELECT id FROM contributors WHERE name = ?1 AND relation = ?2",
+        params![name, relation],
+        |r| r.get(0),
+    )?)
+}
+
 pub(crate) fn severity_code(s: Severity) -> &'static str {
     match s {
         Severity::Warning => "warning",
@@ -437,6 +498,9 @@ pub(crate) struct VaultSink<'t> {
     /// Hashes the records-tree leaves of new records while the import runs (top-level
     /// imports of a case with a key; otherwise the next checkpoint computes them).
     leaves: Option<crate::records_tree::LeafWorker>,
+    /// Reading a database already in the case with a later WAL applied: what it already has
+    /// is left out, what is added is named after the WAL.
+    pub(crate) known: Option<crate::wal_later::Known>,
 }
 
 /// How many problems an [`ImportReport`] carries in memory; the rest are only in the case.
@@ -482,7 +546,13 @@ impl<'t> VaultSink<'t> {
             damaged_problems: 0,
             by_kind: Default::default(),
             leaves: None,
+            known: None,
         }
+    }
+
+    /// Records read and stored so far (sources written).
+    pub(crate) fn records_read(&self) -> u64 {
+        self.read
     }
 
     /// The report of an artifact imported through this sink.
@@ -508,6 +578,7 @@ impl<'t> VaultSink<'t> {
             damaged: stats.truncated || self.damaged_problems > 0,
             by_kind: self.by_kind,
             members: Vec::new(),
+            wal_later: None,
         }
     }
 }
@@ -593,7 +664,12 @@ impl VaultSink<'_> {
     }
 
     /// Inserts a prepared record, or links it to the event already in the case.
-    pub(crate) fn insert(&mut self, p: Prepared) -> Result<(), SinkError> {
+    pub(crate) fn insert(&mut self, mut p: Prepared) -> Result<(), SinkError> {
+        if let Some(known) = self.known.as_mut()
+            && known.has_source(&mut p.locator, &p.original)
+        {
+            return Ok(());
+        }
         self.read += 1;
         match self.by_kind.get_mut(p.kind) {
             Some(n) => *n += 1,
@@ -680,7 +756,12 @@ impl RecordSink for VaultSink<'_> {
         self.insert(p)
     }
 
-    fn problem(&mut self, p: Problem) -> Result<(), SinkError> {
+    fn problem(&mut self, mut p: Problem) -> Result<(), SinkError> {
+        if let Some(known) = &self.known
+            && known.has_problem(&mut p)
+        {
+            return Ok(());
+        }
         let (loc, line, col) = match &p.locator {
             Some(l) => (Some(l.path.as_str()), Some(l.line as i64), Some(l.column as i64)),
             None => (None, None, None),

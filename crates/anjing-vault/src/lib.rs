@@ -42,6 +42,7 @@ pub mod records_tree;
 pub mod review;
 pub mod schema;
 pub mod timestamps;
+pub(crate) mod wal_later;
 
 pub use blob::BlobStore;
 pub use check::{CheckFault, CheckReport};

@@ -96,13 +96,29 @@ fn print_import(r: &ImportReport, from: &str, relation: &str, device: &str) {
             format!("{name} {n}")
         })
         .collect();
-    println!(
-        "  读出 {} 条记录（{}）：新增 {} 条，与已导入的记录重合 {} 条（已关联到本文件）",
-        r.records_read,
-        if kinds.is_empty() { "无".to_string() } else { kinds.join("，") },
-        r.records_new,
-        r.records_merged
-    );
+    let kinds = if kinds.is_empty() { "无".to_string() } else { kinds.join("，") };
+    if let Some(w) = &r.wal_later {
+        println!(
+            "  这个数据库以前已经导入过（当时没有 -wal）；这次原样保存了它的 {}（{} 字节，SHA-256 {}）{}",
+            w.wal_file,
+            w.wal_size,
+            w.wal,
+            if w.applied {
+                "，并在数据库副本上合并读取"
+            } else {
+                "，但无法合并读取"
+            }
+        );
+        println!(
+            "  补充导入 {} 条只在 -wal 里或被它改动的记录（{kinds}）：新增 {} 条，与已导入的记录重合 {} 条；其余 {} 条已在案件中，没有重复导入",
+            r.records_read, r.records_new, r.records_merged, w.records_already_in_case
+        );
+    } else {
+        println!(
+            "  读出 {} 条记录（{kinds}）：新增 {} 条，与已导入的记录重合 {} 条（已关联到本文件）",
+            r.records_read, r.records_new, r.records_merged
+        );
+    }
     if r.problem_count == 0 {
         println!("  没有发现问题。");
         return;

@@ -159,6 +159,14 @@ pub fn print_members(case: &Case, r: &ImportReport, depth: usize) {
             m.records_merged,
             m.problem_count
         );
+        if let Some(w) = &m.wal_later {
+            println!(
+                "{indent}  这个数据库以前已经导入过，这次只补充了 {} 带来的记录（其余 {} 条已在案件中）{}",
+                w.wal_file,
+                w.records_already_in_case,
+                if w.applied { "" } else { "；-wal 无法合并读取" }
+            );
+        }
         print_problem_kinds(case, m, &format!("{indent}  "));
         print_members(case, m, depth + 1);
     }

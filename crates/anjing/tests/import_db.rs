@@ -325,3 +325,203 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The fixtures of a `-wal` that comes after its database (`tests/data/more/gen_later_wal.py`):
+/// 李梅 first sends the `mmssms.db` she copied off her running phone (SMS 1–2), days later the
+/// whole folder with `mmssms.db-wal` (SMS 3–4 only there, SMS 2 marked read by it).
+fn later_wal(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more/later-wal").join(name)
+}
+
+const LATER_WAL_ONLY: [&str; 2] = [
+    "只在 WAL 里：今晚十点前还款，否则联系你单位",
+    "只在 WAL 里：明天上午我们去你公司，当着同事的面要钱",
+];
+
+fn sha256_of(path: &Path) -> String {
+    anjing_vault::blob::hash_reader(std::fs::File::open(path).unwrap()).unwrap().0
+}
+
+/// (locator, original fields) of every source of the case, in locator order.
+fn sources(case: &Path) -> Vec<(i64, String, String, serde_json::Value)> {
+    let conn = rusqlite::Connection::open(case.join("anjing.db")).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT record_id, artifact, locator, original FROM record_sources ORDER BY locator",
+        )
+        .unwrap();
+    st.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            serde_json::from_str(&r.get::<_, String>(3)?).unwrap(),
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Everything a re-import must leave as it is: records, sources, problems, artifacts and log.
+fn snapshot(case: &Path) -> (Vec<serde_json::Value>, usize, Vec<serde_json::Value>, usize) {
+    (
+        json_lines(&run(case, &["records", "--json"])),
+        sources(case).len(),
+        json_lines(&run(case, &["problems", "--json"])),
+        json_lines(&run(case, &["log", "--json"])).len(),
+    )
+}
+
+/// A relative first sends the copied `mmssms.db` alone, later the whole folder with its `-wal`.
+/// The second import must store the WAL, apply it and add only what the case does not have: the
+/// two rows only in the WAL (each once) and the row the WAL changed (a second source of the same
+/// event), all sourced to the database with the WAL named in the locator; the third import of the
+/// same pair changes nothing. `check` accepts the case after each.
+#[test]
+fn a_wal_beside_a_database_imported_before_adds_only_the_rows_the_case_lacks() {
+    let case = new_case();
+    let phone = tempfile::tempdir().unwrap();
+    let db_path = phone.path().join("mmssms.db");
+    std::fs::copy(later_wal("mmssms.db"), &db_path).unwrap();
+    let db_sha = sha256_of(&db_path);
+    let wal_sha = sha256_of(&later_wal("mmssms.db-wal"));
+    let import = |json: bool| {
+        let mut args =
+            vec!["import", db_path.to_str().unwrap(), "--from", "李梅", "--relation", "母亲"];
+        if json {
+            args.push("--json");
+        }
+        run(case.path(), &args)
+    };
+
+    // 1. The database alone.
+    assert_status(&import(false), 0);
+    let first = json_lines(&run(case.path(), &["records", "--json"]));
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(first.iter().all(|r| !LATER_WAL_ONLY.contains(&r["text"].as_str().unwrap())));
+    assert_status(&run(case.path(), &["check"]), 0);
+    let log_first = json_lines(&run(case.path(), &["log", "--json"])).len();
+
+    // 2. The folder, with the -wal beside the database.
+    let wal_path = phone.path().join("mmssms.db-wal");
+    std::fs::copy(later_wal("mmssms.db-wal"), &wal_path).unwrap();
+    let evidence: Vec<Vec<u8>> =
+        [&db_path, &wal_path].iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let o = import(true);
+    assert_status(&o, 0);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &report[0];
+    assert_eq!(r["artifact"], db_sha.as_str());
+    assert_eq!(r["already_imported"], false, "{r}");
+    assert_eq!(
+        (r["records_read"].as_u64(), r["records_new"].as_u64(), r["records_merged"].as_u64()),
+        (Some(3), Some(2), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["wal_later"]["wal"], wal_sha.as_str());
+    assert_eq!(r["wal_later"]["applied"], true);
+    assert_eq!(r["wal_later"]["records_already_in_case"], 1, "{r}");
+
+    // Each row only in the WAL is one record with one source: the database, the WAL named.
+    let recs = json_lines(&run(case.path(), &["records", "--json"]));
+    assert_eq!(recs.len(), 4, "{recs:?}");
+    for (text, id) in LATER_WAL_ONLY.iter().zip([3, 4]) {
+        let found: Vec<_> = recs.iter().filter(|r| r["text"] == *text).collect();
+        assert_eq!(found.len(), 1, "{text}: {recs:?}");
+        let srcs = found[0]["sources"].as_array().unwrap();
+        assert_eq!(srcs.len(), 1, "{srcs:?}");
+        assert_eq!(srcs[0]["artifact"], db_sha.as_str());
+        assert_eq!(srcs[0]["locator"], format!("sms/_id={id}+wal:{wal_sha}"));
+    }
+    // The row the WAL changed (marked read): the same event, now with both versions as sources;
+    // the untouched row keeps its one source. No (artifact, locator) repeats.
+    let srcs = sources(case.path());
+    assert_eq!(srcs.len(), 5, "{srcs:?}");
+    let row2: Vec<_> = srcs.iter().filter(|s| s.2.starts_with("sms/_id=2")).collect();
+    assert_eq!(row2.len(), 2, "{row2:?}");
+    assert_eq!(row2[0].0, row2[1].0, "one record");
+    assert_eq!((row2[0].2.as_str(), &row2[0].3["read"]), ("sms/_id=2", &serde_json::json!(0)));
+    assert_eq!(row2[1].2, format!("sms/_id=2+wal:{wal_sha}"));
+    assert_eq!(row2[1].3["read"], 1);
+    assert_eq!(srcs.iter().filter(|s| s.2.starts_with("sms/_id=1")).count(), 1);
+    let mut keys: Vec<_> = srcs.iter().map(|s| (&s.1, &s.2)).collect();
+    keys.dedup();
+    assert_eq!(keys.len(), srcs.len());
+
+    // The WAL is stored byte-exact, logged as the database's companion with what it added.
+    let blob = case.path().join("blobs").join(&wal_sha[..2]).join(&wal_sha);
+    assert_eq!(std::fs::read(blob).unwrap(), evidence[1]);
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
+    let imports: Vec<_> = log[log_first..].iter().filter(|e| e["action"] == "import").collect();
+    assert_eq!(imports.len(), 1, "one import entry: {imports:?}");
+    let entry = &imports[0]["detail"];
+    assert_eq!(entry["artifact"], wal_sha.as_str());
+    assert_eq!(entry["format"], "sqlite_wal");
+    assert_eq!(entry["companion_of"], db_sha.as_str());
+    assert_eq!(entry["database_already_imported"], true);
+    assert_eq!(entry["applied"], true);
+    let added = &entry["added_to_database"];
+    assert_eq!(added["artifact"], db_sha.as_str());
+    assert_eq!(
+        (added["records_new"].as_u64(), added["records_merged"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(added["records_already_in_case"], 1);
+    // The database's problem names the WAL and says the database was there before.
+    let probs = json_lines(&run(case.path(), &["problems", "--json"]));
+    let applied: Vec<_> = probs.iter().filter(|p| p["code"] == "wal_applied").collect();
+    assert_eq!(applied.len(), 1, "{probs:?}");
+    assert_eq!(applied[0]["artifact"], db_sha.as_str());
+    let msg = applied[0]["message_zh"].as_str().unwrap();
+    assert!(msg.contains("以前已经导入过") && msg.contains(&wal_sha), "{msg}");
+    assert_eq!(probs.len(), 1, "{probs:?}");
+    assert_status(&run(case.path(), &["check"]), 0);
+    assert_eq!(scratch_left(case.path()), Vec::<String>::new());
+    let after: Vec<Vec<u8>> =
+        [&db_path, &wal_path].iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert_eq!(after, evidence, "the evidence files are untouched");
+    assert!(!phone.path().join("mmssms.db-shm").exists());
+
+    // 3. The same pair again: nothing changes, and the stored WAL is not applied again.
+    let before = snapshot(case.path());
+    let o = import(false);
+    assert_status(&o, 0);
+    assert!(text(&o).contains("以前已经导入过，案件没有改动"), "{}", text(&o));
+    assert_eq!(snapshot(case.path()), before);
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+/// The `-wal` that comes later was damaged in transfer: it is stored, the database's problem
+/// says what it held was not imported (damaged: exit 3), nothing is added, and importing it
+/// again does not try again.
+#[test]
+fn a_damaged_wal_beside_a_database_imported_before_is_kept_and_reported() {
+    let case = new_case();
+    let phone = tempfile::tempdir().unwrap();
+    let db_path = phone.path().join("mmssms.db");
+    std::fs::copy(later_wal("mmssms.db"), &db_path).unwrap();
+    assert_status(&run(case.path(), &["import", db_path.to_str().unwrap()]), 0);
+    let mut wal = std::fs::read(later_wal("mmssms.db-wal")).unwrap();
+    wal[28] ^= 0xFF;
+    std::fs::write(phone.path().join("mmssms.db-wal"), &wal).unwrap();
+    let o = run(case.path(), &["import", db_path.to_str().unwrap()]);
+    assert_status(&o, 3);
+    assert!(text(&o).contains("无法合并"), "{}", text(&o));
+    let probs = json_lines(&run(case.path(), &["problems", "--json"]));
+    let bad: Vec<_> = probs.iter().filter(|p| p["code"] == "wal_unreadable").collect();
+    assert_eq!(bad.len(), 1, "{probs:?}");
+    assert_eq!(bad[0]["severity"], "damaged");
+    assert!(bad[0]["message_zh"].as_str().unwrap().contains("以前已经导入过"));
+    assert_eq!(json_lines(&run(case.path(), &["records", "--json"])).len(), 2);
+    let wal_sha = anjing_vault::blob::hash_reader(&wal[..]).unwrap().0;
+    let blob = case.path().join("blobs").join(&wal_sha[..2]).join(&wal_sha);
+    assert_eq!(std::fs::read(blob).unwrap(), wal, "the damaged WAL is stored byte-exact");
+    assert_status(&run(case.path(), &["check"]), 0);
+    let before = snapshot(case.path());
+    let again = run(case.path(), &["import", db_path.to_str().unwrap()]);
+    assert!(text(&again).contains("以前已经导入过"), "{}", text(&again));
+    assert_eq!(snapshot(case.path()), before);
+    assert_eq!(scratch_left(case.path()), Vec::<String>::new());
+    assert_status(&run(case.path(), &["check"]), 0);
+}

@@ -400,3 +400,137 @@ fn ctrl_c_during_a_zip_import_leaves_a_case_check_accepts_and_a_rerun_completes_
     assert!(!scratch(), "scratch copies are removed");
     assert_status(&run(case.path(), &["check"]), 0);
 }
+
+/// 李梅 first sends the `mmssms.db` she copied off her running phone, later the whole folder
+/// zipped with its `-wal` (`tests/data/more/gen_later_wal.py`: SMS 3–4 only in the WAL, SMS 2
+/// marked read by it). The ZIP's database is the one the case has: its WAL is stored as the
+/// database's companion and applied, and only what the case lacks is added. Importing the ZIP
+/// again, or the same pair from the folder, changes nothing.
+#[test]
+fn a_zip_with_the_wal_of_a_database_imported_alone_adds_only_the_wal_rows() {
+    let case = new_case();
+    let sent = tempfile::tempdir().unwrap();
+    let db = sent.path().join("mmssms.db");
+    std::fs::copy(data("later-wal/mmssms.db"), &db).unwrap();
+    assert_status(&import(case.path(), &db), 0);
+    assert_eq!(records(case.path()).len(), 2);
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    let zip = data("mmssms-later-wal.zip");
+    let o = import(case.path(), &zip);
+    assert_status(&o, 0);
+    assert!(out(&o).contains("1 个数据库预写日志"), "{}", out(&o));
+    assert!(out(&o).contains("这个数据库以前已经导入过"), "{}", out(&o));
+    let recs = records(case.path());
+    assert_eq!(recs.len(), 4, "{recs:?}");
+    let wal_only: Vec<&Value> =
+        recs.iter().filter(|r| r["text"].as_str().unwrap().starts_with("只在 WAL 里")).collect();
+    assert_eq!(wal_only.len(), 2, "each row only in the WAL once: {recs:?}");
+    let arts = artifacts(case.path());
+    let formats: Vec<(&str, &str)> =
+        arts.iter().map(|(n, f, _)| (n.as_str(), f.as_str())).collect();
+    assert_eq!(
+        formats,
+        [
+            ("mmssms-later-wal.zip", "zip"),
+            ("mmssms-later-wal.zip!/手机备份/mmssms.db-wal", "sqlite_wal"),
+            ("mmssms.db", "android_mmssms"),
+        ]
+    );
+    let (zip_sha, wal_sha, db_sha) = (&arts[0].2, &arts[1].2, &arts[2].2);
+    assert_eq!(sha256_hex(&zip_member(&zip, "手机备份/mmssms.db-wal")), *wal_sha);
+    for r in &wal_only {
+        let srcs = r["sources"].as_array().unwrap();
+        assert_eq!(srcs.len(), 1, "{srcs:?}");
+        assert_eq!(srcs[0]["artifact"], db_sha.as_str());
+        assert!(srcs[0]["locator"].as_str().unwrap().ends_with(&format!("+wal:{wal_sha}")));
+    }
+    let log = lines(&run(case.path(), &["log", "--json"]));
+    let entry =
+        &log.iter().find(|e| e["detail"]["artifact"] == wal_sha.as_str()).unwrap()["detail"];
+    assert_eq!(entry["companion_of"], db_sha.as_str());
+    assert_eq!(entry["container"], zip_sha.as_str());
+    assert_eq!(entry["database_already_imported"], true);
+    assert_eq!(entry["added_to_database"]["records_new"], 2);
+    let ps = problems(case.path());
+    let applied: Vec<&Value> = ps.iter().filter(|p| p["code"] == "wal_applied").collect();
+    assert_eq!(applied.len(), 1, "{ps:?}");
+    assert_eq!(applied[0]["artifact"], db_sha.as_str());
+    assert!(
+        applied[0]["message_zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("同一压缩包里有 手机备份/mmssms.db-wal")
+    );
+    assert_status(&run(case.path(), &["check"]), 0);
+
+    // Again, as the same ZIP or as the folder: nothing changes.
+    let snapshot = |dir: &Path| {
+        (records(dir), problems(dir), lines(&run(dir, &["log", "--json"])).len(), artifacts(dir))
+    };
+    let before = snapshot(case.path());
+    assert!(out(&import(case.path(), &zip)).contains("以前已经导入过"));
+    assert_eq!(snapshot(case.path()), before);
+    std::fs::copy(data("later-wal/mmssms.db-wal"), sent.path().join("mmssms.db-wal")).unwrap();
+    assert!(out(&import(case.path(), &db)).contains("以前已经导入过"));
+    assert_eq!(snapshot(case.path()), before);
+    assert_status(&run(case.path(), &["check"]), 0);
+}
+
+/// Killed while it adds what a later `-wal` holds, the import leaves the case as it was (`check`
+/// accepts it, no WAL artifact, no record); running it again completes it, each row once.
+#[cfg(unix)]
+#[test]
+fn killing_the_import_of_a_later_wal_leaves_a_case_check_accepts_and_a_rerun_completes_it() {
+    use std::os::unix::process::ExitStatusExt as _;
+    let work = tempfile::tempdir().unwrap();
+    let (db, _wal) = big_db(work.path(), 100_000, 50);
+    // First the database alone, as sent over WeChat.
+    let sent = work.path().join("sent");
+    std::fs::create_dir(&sent).unwrap();
+    std::fs::copy(&db, sent.join("mmssms.db")).unwrap();
+    let case = new_case();
+    assert_status(&run(case.path(), &["import", sent.join("mmssms.db").to_str().unwrap()]), 0);
+    assert_eq!(records(case.path()).len(), 99_950);
+    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
+    let count_sources = || -> i64 {
+        rusqlite::Connection::open(case.path().join("anjing.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM record_sources", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Later the folder: `copy.db` with `copy.db-wal` beside it.
+    let mut child = bin()
+        .arg("-C")
+        .arg(case.path())
+        .args(["import", db.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    let scratch = || {
+        std::fs::read_dir(case.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".anjing-wal-"))
+    };
+    while !scratch() && t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+    assert_eq!(records(case.path()).len(), 99_950, "interrupted: nothing added");
+    assert_eq!(count_sources(), 99_950);
+    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before, "nothing logged");
+    assert!(!artifacts(case.path()).iter().any(|a| a.1 == "sqlite_wal"));
+    assert_status(&run(case.path(), &["check"]), 0);
+    // Again: it completes, the 50 rows only in the WAL added once each.
+    assert_status(&run(case.path(), &["import", db.to_str().unwrap()]), 0);
+    assert_eq!(records(case.path()).len(), 100_000);
+    assert_eq!(count_sources(), 100_000);
+    assert!(!scratch(), "scratch copies are removed");
+    assert_status(&run(case.path(), &["check"]), 0);
+}

@@ -6,7 +6,8 @@
 //! * a phone database and its `-wal` (and `-shm`): the WAL is stored as an artifact of its own
 //!   (format `sqlite_wal`, logged with `companion_of`) and applied to a scratch copy of the
 //!   stored database ([`anjing_import::wal::apply`]), so rows only in the WAL are imported; the
-//!   stored originals are never opened for writing;
+//!   stored originals are never opened for writing; a database the case already has whose WAL
+//!   it does not have gets only what the WAL adds ([`crate::wal_later`]);
 //! * an SMS Import/Export `messages.ndjson` and its `data/` folder: each media file is stored as
 //!   an artifact of format `mms_part` (logged with `attachment_of`), not as a screenshot or
 //!   recording of its own, and the MMS records name the blobs of their parts
@@ -18,7 +19,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anjing_import::container::{self, Limits, Role};
-use anjing_import::{Attachment, Format, Hints, ImportError, ImportStats, Problem, Severity};
+use anjing_import::{Attachment, Format, Hints, ImportError, ImportStats, Problem};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Progress, Who, import_error, warning};
@@ -225,30 +226,21 @@ impl Zip<'_, '_> {
             ));
         }
         let scratch_in = self.blobs.root().parent().unwrap_or(self.blobs.root());
+        if self.known(&db.blob.sha256)?.is_some() {
+            let later = self.later_wal(name, wal, db, w, scratch_in, problems, members, progress);
+            progress.done(db.blob.size + w.blob.size);
+            return later;
+        }
         let merged = anjing_import::wal::apply(&db.path, &w.path, scratch_in);
         let wal_display = self.member_display(wal);
-        let problem = match &merged {
-            Ok(_) => Problem {
-                severity: Severity::Warning,
-                code: "wal_applied".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一压缩包里有 {wal}（{} 字节，SHA-256 {}）：已原样保存，并把其中尚未写回数据库的最新记录一起导入（在数据库副本上合并，原文件未改动）",
-                    w.blob.size, w.blob.sha256
-                ),
-                cause_en: "write-ahead log beside the database in the ZIP: stored and applied to a scratch copy".into(),
-            },
-            Err(e) => Problem {
-                severity: Severity::Damaged,
-                code: "wal_unreadable".into(),
-                locator: None,
-                message_zh: format!(
-                    "同一压缩包里有 {wal}（SHA-256 {}）：已原样保存，但无法合并进数据库副本，其中尚未写回数据库的记录没有导入",
-                    w.blob.sha256
-                ),
-                cause_en: format!("cannot apply the write-ahead log: {e}"),
-            },
+        let file = anjing_import::wal::WalFile {
+            name: wal,
+            size: w.blob.size,
+            sha256: &w.blob.sha256,
+            found: anjing_import::wal::Found::InZip,
         };
+        let applied = merged.as_ref().map(|_| ()).map_err(String::as_str);
+        let problem = anjing_import::wal::problem(&file, applied, None);
         let extra = Extra {
             read_path: merged.as_ref().ok().map(|m| m.path()),
             problems: vec![problem],
@@ -263,6 +255,71 @@ impl Zip<'_, '_> {
         let r = self.member(name, &db.blob, &db.path, extra, problems, members, progress);
         progress.done(db.blob.size + w.blob.size);
         r
+    }
+
+    /// A database the case already has, with its WAL: the WAL's rows are added when the case
+    /// does not have the WAL yet ([`crate::wal_later`]); a WAL the case has is not applied again.
+    #[allow(clippy::too_many_arguments)]
+    fn later_wal(
+        &self,
+        name: &str,
+        wal: &str,
+        db: &Stored,
+        w: &Stored,
+        scratch_in: &Path,
+        problems: &RefCell<Vec<Problem>>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<(), VaultError> {
+        let known_db = match crate::wal_later::database(self.tx, &db.blob.sha256)? {
+            Some(d) if !crate::wal_later::artifact_known(self.tx, &w.blob.sha256)? => Some(d),
+            _ => None,
+        };
+        let Some(known_db) = known_db else {
+            // Both are in the case already (or the database is not one a WAL applies to).
+            for (n, s) in [(name, db), (wal, w)] {
+                if let Some(first) = self.known(&s.blob.sha256)? {
+                    problems.borrow_mut().push(already(&self.member_display(n), n, &first));
+                } else {
+                    self.member(
+                        n,
+                        &s.blob,
+                        &s.path,
+                        Extra::default(),
+                        problems,
+                        members,
+                        progress,
+                    )?;
+                }
+            }
+            return Ok(());
+        };
+        let display = self.member_display(name);
+        let wal_display = self.member_display(wal);
+        let later = crate::wal_later::LaterWal {
+            db: &known_db,
+            db_path: &db.path,
+            wal: &w.blob,
+            wal_path: &w.path,
+            wal_file_name: &wal_display,
+            wal_shown: wal,
+            found: anjing_import::wal::Found::InZip,
+            container: Some(self.sha256),
+            report_file: &display,
+        };
+        let hints = Hints {
+            file_name: display.clone(),
+            column_map: self.hints.column_map.clone(),
+            ..Hints::default()
+        };
+        let report =
+            crate::wal_later::import(self.tx, scratch_in, self.who, &later, |sink, merged| {
+                let shown = |p: u64| progress.at(p.min(db.blob.size));
+                anjing_import::import_stored(known_db.format, merged, &hints, sink, &shown)
+                    .map_err(|e| import_error(&db.path, e))
+            })?;
+        members.push(report);
+        Ok(())
     }
 
     /// An sms-ie `messages.ndjson` with the media of its MMS parts.
@@ -392,12 +449,7 @@ impl Zip<'_, '_> {
             Err(e) => return Err(import_error(path, e)),
         };
         if let Some(first) = self.known(&blob.sha256)? {
-            problems.borrow_mut().push(warning(
-                "member_already_imported",
-                at(),
-                format!("压缩包里的“{name}”和已导入的“{first}”内容完全相同，没有重复导入"),
-                "member already an artifact".into(),
-            ));
+            problems.borrow_mut().push(already(&at(), name, &first));
             return Ok(());
         }
         if format == Format::Zip && self.depth + 1 >= limits.max_depth {
@@ -523,4 +575,14 @@ impl Zip<'_, '_> {
         )?;
         Ok(report)
     }
+}
+
+/// The warning that a member is already an artifact of the case.
+fn already(at: &str, name: &str, first: &str) -> Problem {
+    warning(
+        "member_already_imported",
+        at.to_string(),
+        format!("压缩包里的“{name}”和已导入的“{first}”内容完全相同，没有重复导入"),
+        "member already an artifact".into(),
+    )
 }

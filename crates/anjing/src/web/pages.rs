@@ -510,6 +510,15 @@ fn file_result(name: &str, r: &anjing_vault::ImportReport) -> FileResult {
         ),
         format!("原样保存，SHA-256：{}（{} 字节）", r.artifact, r.size),
     ];
+    if let Some(w) = &r.wal_later {
+        lines.insert(
+            0,
+            format!(
+                "这个数据库以前已经导入过；这次原样保存了它的 {}，补充导入其中的记录（其余 {} 条已在案件中）",
+                w.wal_file, w.records_already_in_case
+            ),
+        );
+    }
     for m in &r.members {
         lines.push(format!("  压缩包里的 {}：新增 {} 条", m.file, m.records_new));
     }
