@@ -494,3 +494,76 @@ proptest::proptest! {
         let _ = sbr::import(&bytes[..], &mut sink);
     }
 }
+
+/// An excerpt of a real Google Messages export (SMS Backup & Restore, 2024, RCS
+/// chats stored as `<mms>`): a 1:1 RCS message whose `addrs` list the sender as
+/// both CC (130) and From (137), a sent MMS, a received group RCS message whose
+/// `address` is `group_8@rcs.google.com`, an image MMS, `date_sent` in seconds
+/// and `sub_id` on parts. See `tests/data/README.md` for the source.
+#[test]
+fn real_google_messages_rcs_export() {
+    let (sink, stats) = run(&fixture("sbr-google-messages-rcs.xml"));
+    assert_eq!(stats.records, 6);
+    assert!(sink.problems.is_empty(), "{:?}", sink.problems);
+    let r = &sink.records;
+    let got: Vec<(RecordKind, Direction, &str)> =
+        r.iter().map(|r| (r.kind, r.direction, r.counterparty.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (RecordKind::Sms, Direction::In, "+15550000001"),
+            (RecordKind::Sms, Direction::Out, "+15550000004"),
+            (RecordKind::Mms, Direction::In, "+15550000006"),
+            (RecordKind::Mms, Direction::Out, "+15550000006"),
+            // The group chat's sender is its From addr, not the RCS group address.
+            (RecordKind::Mms, Direction::In, "+15550000009"),
+            (RecordKind::Mms, Direction::In, "+15550000011"),
+        ]
+    );
+    assert_eq!(time(&r[0]), "2017-12-02T14:49:27.463Z");
+    assert_eq!(r[1].text.as_deref(), Some("Body text 10\nBody text 11\nBody text 12"));
+    assert_eq!(time(&r[2]), "2024-07-14T22:53:13Z");
+    assert_eq!(r[2].text.as_deref(), Some("Body text 45"));
+    // Only the text/plain part, not the SMIL layout.
+    assert_eq!(r[3].text.as_deref(), Some("Body text 46"));
+    assert_eq!(r[4].text.as_deref(), Some("Body text 47"));
+    assert_eq!(s(&r[4], "address"), "group_8@rcs.google.com");
+    assert_eq!(r[5].text.as_deref(), Some("Body text 54"));
+    // `date_sent` of an MMS is in seconds: kept as written, never used as the time.
+    assert_eq!(s(&r[2], "date_sent"), "1720997593");
+    let parts = r[5].original["parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[1]["data_len"], 96);
+    assert_eq!(parts[1]["sub_id"], "1");
+    assert_eq!(r[2].original["addrs"].as_array().unwrap().len(), 3);
+}
+
+/// An old-app backup (2012–2014 app versions; synthetic, mimicking
+/// fkleon/sms-backup-manager's `sms-and-mms.xml`): no `sub_id` on the SMS, an MMS
+/// without `<addrs>`, single-quoted SMIL with raw double quotes, an empty
+/// `data=""`, `m_size="null"`, XML comments and tabs between records, a sent MMS
+/// whose From is `insert-address-token`, and a `count` that is wrong.
+#[test]
+fn old_app_version_backup() {
+    let (sink, stats) = run(&fixture("sbr-old-app-2012.xml"));
+    assert_eq!(stats.records, 3);
+    assert_eq!(codes(&sink.problems), [("count_mismatch", Severity::Warning)]);
+    let r = &sink.records;
+    assert_eq!((r[0].direction, r[0].counterparty.as_str()), (Direction::Out, "+4915100000001"));
+    assert_eq!(r[0].text.as_deref(), Some("Klar "));
+    assert_eq!(time(&r[0]), "2012-05-11T09:47:44.538Z");
+    // No <addrs>: the sender is the MMS's own `address`.
+    assert_eq!((r[1].direction, r[1].counterparty.as_str()), (Direction::In, "+4917600000002"));
+    assert_eq!(r[1].text, None);
+    assert_eq!(r[1].original["addrs"], json!([]));
+    let parts = r[1].original["parts"].as_array().unwrap();
+    assert!(parts[0]["text"].as_str().unwrap().contains("<region id=\"Image\""));
+    assert_eq!(parts[1]["data_len"], 0);
+    assert_eq!(s(&r[1], "m_size"), "null");
+    // Sent group MMS: the To addrs, never the From placeholder.
+    assert_eq!(
+        (r[2].direction, r[2].counterparty.as_str()),
+        (Direction::Out, "+12120000003~+4921500000004")
+    );
+    assert_eq!(r[2].text.as_deref(), Some("Wo bist du?"));
+}
