@@ -101,8 +101,20 @@ pub struct Number {
 ///
 /// Never fails: what cannot be understood is kept trimmed and classed
 /// [`NumberClass::Unknown`] or [`NumberClass::Alphanumeric`].
+/// An MMS address as encoded on the air (3GPP TS 23.140): `+8613812345678/TYPE=PLMN`. Some
+/// messaging apps store it so; the number is the part before the suffix.
+fn without_plmn_type(s: &str) -> &str {
+    const SUFFIX: &str = "/TYPE=PLMN";
+    match s.len().checked_sub(SUFFIX.len()) {
+        Some(at) if s.is_char_boundary(at) && s[at..].eq_ignore_ascii_case(SUFFIX) => {
+            s[..at].trim()
+        }
+        _ => s,
+    }
+}
+
 pub fn parse(raw: &str) -> Number {
-    let trimmed = raw.trim();
+    let trimmed = without_plmn_type(raw.trim());
     if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("null") || trimmed.starts_with('-') {
         // Android uses "-1", "-2" for private/unknown numbers.
         return Number { normalized: trimmed.to_string(), class: NumberClass::Unknown };
@@ -207,6 +219,16 @@ mod tests {
     fn check(raw: &str, normalized: &str, class: NumberClass) {
         let n = parse(raw);
         assert_eq!((n.normalized.as_str(), n.class), (normalized, class), "input {raw:?}");
+    }
+
+    #[test]
+    fn an_mms_address_with_its_plmn_type_is_the_same_number() {
+        // How some messaging apps store an MMS sender (3GPP TS 23.140 address encoding): it
+        // must group with the same number's SMS and calls.
+        check("+8613812345678/TYPE=PLMN", "+8613812345678", NumberClass::Mobile);
+        check("13812345678/type=plmn", "+8613812345678", NumberClass::Mobile);
+        check("/TYPE=PLMN", "", NumberClass::Unknown);
+        check("张三/TYPE=PLMN", "张三", NumberClass::Alphanumeric);
     }
 
     #[test]
