@@ -308,8 +308,13 @@ fn audio_meta<R: BufRead + Seek>(
     let opts = lofty::config::ParseOptions::new()
         .read_tags(true)
         .parsing_mode(lofty::config::ParsingMode::Relaxed);
-    let probe = lofty::probe::Probe::new(&mut *r).options(opts).guess_file_type();
-    let read = probe.map_err(|e| e.to_string()).and_then(|p| p.read().map_err(|e| e.to_string()));
+    // A panic inside the audio library (hostile bytes it does not expect) is a reading error
+    // like any other, never the end of the import: the file is stored and named either way.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let probe = lofty::probe::Probe::new(&mut *r).options(opts).guess_file_type();
+        probe.map_err(|e| e.to_string()).and_then(|p| p.read().map_err(|e| e.to_string()))
+    }))
+    .unwrap_or_else(|_| Err("the audio reader (lofty) panicked on this file".to_string()));
     match read {
         Ok(file) => {
             use lofty::file::AudioFile as _;
