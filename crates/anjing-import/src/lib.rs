@@ -20,6 +20,7 @@ use anjing_model::{CallResult, Direction, RecordKind};
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub mod adts;
 pub mod amr;
 pub mod android;
 pub mod container;

@@ -312,9 +312,20 @@ fn audio_meta<R: BufRead + Seek>(
     // like any other, never the end of the import: the file is stored and named either way.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let probe = lofty::probe::Probe::new(&mut *r).options(opts).guess_file_type();
-        probe.map_err(|e| e.to_string()).and_then(|p| p.read().map_err(|e| e.to_string()))
+        let probe = probe.map_err(|e| e.to_string())?;
+        // Raw AAC (ADTS) is walked by our own reader: lofty 0.25 loops without end on
+        // a frame whose length field is 0 (see `adts`).
+        if probe.file_type() == Some(lofty::file::FileType::Aac) {
+            return Ok(None);
+        }
+        probe.read().map(Some).map_err(|e| e.to_string())
     }))
     .unwrap_or_else(|_| Err("the audio reader (lofty) panicked on this file".to_string()));
+    let read = match read {
+        Ok(Some(file)) => Ok(file),
+        Ok(None) => return adts_meta(r, meta, issues),
+        Err(e) => Err(e),
+    };
     match read {
         Ok(file) => {
             use lofty::file::AudioFile as _;
@@ -358,6 +369,42 @@ fn audio_meta<R: BufRead + Seek>(
             Ok(None)
         }
     }
+}
+
+/// Raw AAC: [`crate::adts`] walks the frames.
+fn adts_meta<R: BufRead + Seek>(
+    r: &mut R,
+    meta: &mut BTreeMap<String, Value>,
+    issues: &mut Vec<(Severity, &'static str, String, String)>,
+) -> Result<Option<i64>, ImportError> {
+    r.rewind()?;
+    let Some(info) = crate::adts::read(&mut *r)? else {
+        issues.push((
+            Severity::Damaged,
+            "bad_audio",
+            "无法读取录音的格式和时长（文件已原样保存）".into(),
+            "adts: no valid AAC frame in the first 64 KiB".into(),
+        ));
+        return Ok(None);
+    };
+    meta.insert("container".into(), json!("aac"));
+    meta.insert("codec".into(), json!(info.codec()));
+    meta.insert("frames".into(), json!(info.frames));
+    meta.insert("duration_ms".into(), json!(info.duration_ms()));
+    meta.insert("sample_rate".into(), json!(info.sample_rate));
+    if info.channels != 0 {
+        meta.insert("channels".into(), json!(info.channels));
+    }
+    meta.insert("bitrate_kbps".into(), json!(info.bitrate_kbps()));
+    if let Some((at, why)) = &info.stopped {
+        issues.push((
+            Severity::Damaged,
+            "bad_audio",
+            format!("录音文件在第 {at} 字节处损坏或被截断，时长只计算到那里（文件已原样保存）"),
+            format!("adts: {why}"),
+        ));
+    }
+    Ok(Some(((info.duration_ms() + 500) / 1000) as i64))
 }
 
 /// The codec inside a container lofty reads: `AAC`/`ALAC`/`FLAC` in MP4, `MP3`

@@ -164,3 +164,61 @@ fn cut_and_corrupted_media_never_panic() {
         }
     }
 }
+
+/// An ID3-tagged raw AAC (ADTS) stream, as some Android recorders and voice-message exports write
+/// `.aac` files: 44.1 kHz stereo AAC-LC, 86 frames of 300 bytes (about 2 s).
+fn adts_recording() -> Vec<u8> {
+    let mut a = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    for _ in 0..86 {
+        let len = 300usize;
+        let mut f = vec![0u8; len];
+        f[..7].copy_from_slice(&[
+            0xFF,
+            0xF1,
+            (1 << 6) | (4 << 2),
+            (2 << 6) | ((len >> 11) as u8 & 0x03),
+            (len >> 3) as u8,
+            ((len & 0x07) as u8) << 5 | 0x1F,
+            0xFC,
+        ]);
+        a.extend(f);
+    }
+    a
+}
+
+#[test]
+fn raw_aac_recording_gives_codec_duration_and_bitrate() {
+    let (format, c) = run_bytes("录音_13812345678_20260105221305.aac", adts_recording());
+    assert_eq!(format, Format::Audio);
+    let m = &c.records[0].original;
+    assert_eq!((m["container"].as_str(), m["codec"].as_str()), (Some("aac"), Some("AAC")));
+    assert_eq!(m["duration_ms"].as_u64(), Some(1996)); // 86 × 1024 / 44100 s = 1.9969 s
+    assert_eq!((m["sample_rate"].as_u64(), m["channels"].as_u64()), (Some(44100), Some(2)));
+    assert_eq!(m["bitrate_kbps"].as_u64(), Some(103));
+    assert_eq!(c.records[0].duration_s, Some(2));
+    assert!(c.problems.is_empty(), "{:?}", codes(&c));
+}
+
+/// What fuzzing found: ADTS frame headers whose length field is 0 made the audio library loop
+/// without end. Read as a recording, the file ends quickly with a damaged-audio problem.
+#[test]
+fn aac_frames_of_length_zero_are_a_problem_not_a_hang() {
+    let start = std::time::Instant::now();
+    for bytes in [
+        fixture("fuzz-aac-bitrate-overflow.bin"),
+        [b"ID3\x04\x00\x00\x00\x00\x00\x00".as_slice(), &fixture("fuzz-aac-bitrate-overflow.bin")]
+            .concat(),
+    ] {
+        let mut sink = Collect::default();
+        let hints = Hints { file_name: "x.aac".into(), ..Hints::default() };
+        import_with(Format::Audio, Cursor::new(bytes), &hints, &mut sink).unwrap();
+        assert_eq!(sink.records.len(), 1);
+        assert!(codes(&sink).contains(&("bad_audio", Severity::Damaged)), "{:?}", codes(&sink));
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    let mut cut = adts_recording();
+    cut.truncate(5000);
+    let (_, c) = run_bytes("cut.aac", cut);
+    assert!(codes(&c).contains(&("bad_audio", Severity::Damaged)));
+    assert_eq!(c.records[0].original["frames"].as_u64(), Some(16));
+}
