@@ -186,7 +186,8 @@ pub fn read<R: Read>(mut r: R) -> io::Result<Option<AdtsInfo>> {
             break;
         }
         if n < 7 {
-            info.stopped = Some((offset, format!("file ends inside a frame header ({n} of 7 bytes)")));
+            info.stopped =
+                Some((offset, format!("file ends inside a frame header ({n} of 7 bytes)")));
             break;
         }
         match header(&h) {
@@ -226,7 +227,10 @@ mod tests {
         a.extend(b"TAG");
         a.extend([0u8; 125]);
         let i = read(&a[..]).unwrap().unwrap();
-        assert_eq!((i.start, i.frames, i.sample_rate, i.channels, i.codec()), (15, 43, 44100, 2, "AAC"));
+        assert_eq!(
+            (i.start, i.frames, i.sample_rate, i.channels, i.codec()),
+            (15, 43, 44100, 2, "AAC")
+        );
         // 43 × 1024 samples at 44.1 kHz ≈ 998 ms; 371 B per 23.2 ms ≈ 127 kbit/s.
         assert_eq!(i.duration_ms(), 998);
         assert_eq!(i.bitrate_kbps(), 127);

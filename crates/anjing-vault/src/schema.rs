@@ -235,6 +235,17 @@ INSERT INTO meta (key, value) VALUES ('record_leaves_version', '2')
     r#"
 ALTER TABLE artifacts ADD COLUMN device TEXT NOT NULL DEFAULT '';
 "#,
+    // 10: event keys begin with the event's time (see `ingest::time_ordered`), so imports
+    // insert them in order. Old 16-byte keys get the same 8-byte prefix the importer now
+    // writes: the time in milliseconds, big-endian, or zeros when there is none or it is
+    // negative. Identity is unchanged (the time was already hashed into the key). (`||` of
+    // two blobs is text in SQLite: the key is joined in hex and made a blob again.)
+    r#"
+UPDATE records
+   SET dedup_key = unhex(CASE WHEN time_ms >= 0 THEN printf('%016X', time_ms) ELSE '0000000000000000' END
+                         || hex(dedup_key))
+ WHERE length(dedup_key) = 16;
+"#,
 ];
 
 /// The schema version this build writes.
@@ -299,6 +310,42 @@ mod tests {
         );
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    /// A case imported before migration 10: each event key gets the time prefix the importer
+    /// now writes, so the same export imported again merges with what is there.
+    #[test]
+    fn migration_10_prefixes_event_keys_like_the_importer() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        for sql in &MIGRATIONS[..9] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        let cases = [Some(1_709_600_109_000i64), Some(0), Some(-86_400_000), None, Some(i64::MAX)];
+        for (i, t) in cases.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO records (dedup_key, kind, direction, counterparty, number, number_class,
+                     time_ms, time_raw, time_unit, contributor_id)
+                 VALUES (?1, 'sms', 'in', 'x', 'x', 'mobile', ?2, '', 'ms', 1)",
+                rusqlite::params![[i as u8; 16], t],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let keys_of = |conn: &Connection| -> Vec<Vec<u8>> {
+            let mut st = conn.prepare("SELECT dedup_key FROM records ORDER BY id").unwrap();
+            st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        let keys = keys_of(&conn);
+        for (i, (t, key)) in cases.iter().zip(&keys).enumerate() {
+            assert_eq!(key.as_slice(), crate::ingest::time_ordered(*t, [i as u8; 16]), "{t:?}");
+        }
+        assert_eq!(&keys[0][..8], &[0, 0, 1, 0x8e, 0x0c, 0x1b, 0x71, 0xc8]);
+        // Migrating again changes nothing.
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(keys_of(&conn), keys);
     }
 
     /// A case analysed before migration 6: its findings (one on a record, one pattern over
