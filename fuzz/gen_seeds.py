@@ -115,6 +115,11 @@ def syncsafe(n):
     return bytes([(n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F])
 frame = b"\xff\xfb\x90\x64" + b"\0" * 413  # MPEG-1 layer III, 128 kbit/s, 44.1 kHz
 put("media", "tagged.mp3", b"ID3\x03\x00\x00" + syncsafe(len(tit2)) + tit2 + frame * 3)
+# Raw AAC (ADTS), as some Android recorders write `.aac`: ID3v2 tag, then 4 AAC-LC frames (44.1 kHz,
+# stereo, no CRC) of 300 bytes each (anjing_import::adts).
+def adts(n):
+    return bytes([0xFF, 0xF1, 1 << 6 | 4 << 2, 2 << 6 | (n >> 11) & 3, (n >> 3) & 0xFF, (n & 7) << 5 | 0x1F, 0xFC]) + b"\x21" * (n - 7)
+put("media", "recorder.aac", b"ID3\x04\x00\x00" + syncsafe(0) + adts(300) * 4)
 
 # note: documents as `anjing note add` writes them, one with an unreadable time, one with extra keys.
 put("note", "visit.json", '{"anjing_note":1,"from":"李梅","kind":"visit","number":"17112346601","relation":"母亲","summary":"两个人上门，在门上贴了纸条","time":"2026-01-05 22:13","written_at":"2026-01-07T04:00:00Z"}'.encode())
