@@ -103,7 +103,7 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError +
 /// is the page cache plus a constant; measured on a 200 MB SBR file and a 1 M-row
 /// mmssms.db, 32 MiB costs no user time against 64 MiB and a little system time (pages
 /// spilled to the WAL and read back), for 30–40 MiB less peak memory.
-const CACHE_KIB: i64 = -32768;
+pub(crate) const CACHE_KIB: i64 = -32768;
 
 /// How long opening a case waits for a large import that writes the database directly (its
 /// rollback journal keeps readers out until it commits) before saying the case is busy.
