@@ -19,6 +19,9 @@
 # 2026-12-07 (bulk journal, streamed records root), load ~2: 200 MB 6.15 s, 34.1 MB/s, 58.8 MiB
 #   (Python 12.77 s: 2.08x); mmssms 1000000 20.8 s, 63.5 MiB; 1000 MB (1.73 M records) 37.6 s,
 #   27.7 MB/s, 60.9 MiB (Python 66.2 s: 1.75x).
+# 2026-12-07 later (time-ordered event keys, indexes rebuilt after a bulk import), host with CPU steal:
+#   200 MB 7.06 s, 29.7 MB/s, 65.7 MiB (Python 15.40 s: 2.18x); mmssms 1000000 16.36 s, 63.2 MiB
+#   (Python 28.74 s: 1.76x); 1000 MB 33.84 s, 31.0 MB/s, 65.9 MiB (Python 78.64 s: 2.32x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${KIND:-sbr}
