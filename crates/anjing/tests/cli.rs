@@ -3,70 +3,11 @@
 //! Fixtures are under `tests/data/` (see the README there for the real case each
 //! stands for); the demo episode under `demo/` is synthetic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
+use std::path::Path;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
-
-fn new_case() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let o = bin().arg("init").arg(dir.path()).output().unwrap();
-    assert_status(&o, 0);
-    dir
-}
-
-fn json_lines(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
-
-fn log_len(dir: &Path) -> usize {
-    json_lines(&run(dir, &["log", "--json"])).len()
-}
-
-fn blob_files(dir: &Path) -> usize {
-    let mut n = 0;
-    if let Ok(rd) = std::fs::read_dir(dir.join("blobs")) {
-        for sub in rd.flatten() {
-            if sub.path().is_dir() {
-                n += std::fs::read_dir(sub.path()).unwrap().count();
-            }
-        }
-    }
-    n
-}
+use common::*;
 
 #[test]
 fn records_json_follows_the_listing_contract() {
@@ -186,7 +127,7 @@ fn not_an_export_changes_nothing_and_exits_4() {
         assert!(stderr(&o).contains(f), "the message must name the file: {}", stderr(&o));
     }
     assert_eq!(log_len(case.path()), before);
-    assert_eq!(blob_files(case.path()), 0, "nothing may be stored for a non-export");
+    assert_eq!(blob_count(case.path()), 0, "nothing may be stored for a non-export");
     assert!(json_lines(&run(case.path(), &["records", "--json"])).is_empty());
 }
 
@@ -313,7 +254,7 @@ fn check_names_an_edited_record_and_a_stale_leaf_cache() {
 
 /// A large synthetic SBR export (80,000 SMS, ~17 MB), so that an import of it is still running
 /// when another process looks at the case: what a borrower's years-long backup is.
-fn write_big_sbr(big: &std::path::Path) {
+fn write_big_sbr(big: &Path) {
     {
         use std::io::Write;
         let mut f = std::io::BufWriter::new(std::fs::File::create(big).unwrap());
@@ -340,16 +281,9 @@ fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
     let case = new_case();
     let big = case.path().join("big.xml");
     write_big_sbr(&big);
-    let mut child = bin()
-        .arg("-C")
-        .arg(case.path())
-        .args(["import", big.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = spawn_import(case.path(), &big, &[]);
     std::thread::sleep(std::time::Duration::from_millis(400));
-    let _ = child.kill();
-    let _ = child.wait();
+    kill(child);
 
     // Whatever moment it died at, the case is consistent...
     assert_status(&run(case.path(), &["check"]), 0);
@@ -363,13 +297,13 @@ fn a_killed_import_leaves_a_valid_case_and_can_be_run_again() {
 }
 
 /// The journal mode stored in a case's database file.
-fn journal_mode(case: &std::path::Path) -> String {
+fn journal_mode(case: &Path) -> String {
     let conn = rusqlite::Connection::open(case.join("anjing.db")).unwrap();
     conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
 }
 
 /// Every index of the case database with its definition.
-fn indexes(case: &std::path::Path) -> Vec<(String, Option<String>)> {
+fn indexes(case: &Path) -> Vec<(String, Option<String>)> {
     let conn = rusqlite::Connection::open(case.join("anjing.db")).unwrap();
     let mut st = conn
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
@@ -380,15 +314,8 @@ fn indexes(case: &std::path::Path) -> Vec<(String, Option<String>)> {
 /// `anjing import FILE` on the path of a file of 32 MB or more (ANJING_BULK_MIN_BYTES=0: the
 /// database written directly, with a rollback journal, and the secondary indexes of a small
 /// case built again at the end).
-fn bulk_import(case: &std::path::Path, file: &std::path::Path) -> std::process::Command {
-    let mut cmd = bin();
-    cmd.env("ANJING_BULK_MIN_BYTES", "0")
-        .arg("-C")
-        .arg(case)
-        .args(["import", file.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    cmd
+fn bulk_import(case: &Path, file: &Path) -> std::process::Command {
+    import_command(case, file, &[("ANJING_BULK_MIN_BYTES", "0")])
 }
 
 #[test]
@@ -438,10 +365,9 @@ fn a_large_import_that_writes_the_database_directly_is_all_or_nothing() {
     let case = new_case();
     let big = case.path().join("big.xml");
     write_big_sbr(&big);
-    let mut child = bulk_import(case.path(), &big).spawn().unwrap();
+    let child = bulk_import(case.path(), &big).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(600));
-    let _ = child.kill();
-    let _ = child.wait();
+    kill(child);
     assert_status(&run(case.path(), &["check"]), 0);
     assert_eq!(journal_mode(case.path()), "wal");
     assert_eq!(indexes(case.path()), schema);

@@ -3,43 +3,20 @@
 //! The database fixtures live with the importer (`crates/anjing-import/tests/data/`, written
 //! by `gen_dbs.py`; its README says which real export each stands for).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::*;
 
 fn db(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../anjing-import/tests/data").join(name)
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
+/// A command's stdout and stderr together.
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(o.status.code(), Some(code), "expected exit {code}\n{}", text(o));
-}
-
-fn new_case() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let o = bin().arg("init").arg(dir.path()).output().unwrap();
-    assert_status(&o, 0);
-    dir
-}
-
-fn json_lines(o: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
 }
 
 #[test]
@@ -330,7 +307,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// 李梅 first sends the `mmssms.db` she copied off her running phone (SMS 1–2), days later the
 /// whole folder with `mmssms.db-wal` (SMS 3–4 only there, SMS 2 marked read by it).
 fn later_wal(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more/later-wal").join(name)
+    data_more("later-wal").join(name)
 }
 
 const LATER_WAL_ONLY: [&str; 2] = [

@@ -2,76 +2,20 @@
 //! the real binary. Fixtures: `tests/data/more/` (README there says which real
 //! case each stands for).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more").join(name)
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
-        out(o),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn new_case() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert_status(&bin().arg("init").arg(dir.path()).output().unwrap(), 0);
-    dir
-}
-
-fn lines(o: &Output) -> Vec<Value> {
-    out(o)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn records(dir: &Path) -> Vec<Value> {
-    lines(&run(dir, &["records", "--json"]))
-}
-
-fn problems(dir: &Path) -> Vec<Value> {
-    lines(&run(dir, &["problems", "--json"]))
-}
+use common::*;
 
 fn import(dir: &Path, file: &str, extra: &[&str]) -> Output {
-    let f = data(file);
+    let f = data_more(file);
     let mut args = vec!["import", f.to_str().unwrap()];
     args.extend_from_slice(extra);
     run(dir, &args)
-}
-
-fn blob_count(dir: &Path) -> usize {
-    std::fs::read_dir(dir.join("blobs"))
-        .map(|rd| {
-            rd.flatten()
-                .filter(|d| d.path().is_dir())
-                .map(|d| std::fs::read_dir(d.path()).unwrap().count())
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 fn codes(ps: &[Value]) -> Vec<String> {
@@ -83,7 +27,7 @@ fn gbk_carrier_bill_gives_calls_with_durations_and_names_its_problems() {
     let case = new_case();
     let o = import(case.path(), "bill-gbk.csv", &[]);
     assert_status(&o, 3); // one unreadable duration: kept, reported
-    let s = out(&o);
+    let s = stdout(&o);
     assert!(s.contains("表格（CSV）") && s.contains("通话 4"), "{s}");
     assert!(s.contains("问题按类型") && s.contains("bad_duration"), "{s}");
     let recs = records(case.path());
@@ -212,7 +156,8 @@ fn screenshots_photos_and_recordings_are_records_with_metadata() {
     assert!(codes(&problems(case.path())).contains(&"no_number".to_string()));
     // The same screenshot again changes nothing; a second, different image never merges with the first.
     assert!(
-        out(&import(case.path(), "Screenshot_20260105-221305.png", &[])).contains("以前已经导入过")
+        stdout(&import(case.path(), "Screenshot_20260105-221305.png", &[]))
+            .contains("以前已经导入过")
     );
 }
 
@@ -239,15 +184,15 @@ fn notes_are_artifacts_records_and_log_entries() {
         ],
     );
     assert_status(&o, 0);
-    assert!(out(&o).contains("已记下"), "{}", out(&o));
+    assert!(stdout(&o).contains("已记下"), "{}", stdout(&o));
     let recs = records(case.path());
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["kind"], "note");
     assert_eq!(recs[0]["time"], "2026-01-05T14:13:00Z");
     assert_eq!(recs[0]["contributor"], "李梅");
-    let l = out(&run(case.path(), &["note", "list"]));
+    let l = stdout(&run(case.path(), &["note", "list"]));
     assert!(l.contains("上门") && l.contains("两个人到家门口"), "{l}");
-    let log = lines(&run(case.path(), &["log", "--json"]));
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
     let last = log.iter().rev().find(|e| e["action"] == "import").unwrap();
     assert!(last["detail"].to_string().contains("\"format\":\"note\""), "{last}");
     assert_eq!(blob_count(case.path()), 1, "the note's document is stored as an original");
@@ -272,7 +217,7 @@ fn wechat_zip_with_gbk_names_imports_every_member_in_one_go() {
     let case = new_case();
     let o = import(case.path(), "wechat-gbk.zip", &["--from", "李梅", "--relation", "母亲"]);
     assert_status(&o, 0);
-    let s = out(&o);
+    let s = stdout(&o);
     assert!(s.contains("wechat-gbk.zip!/妈妈的手机/短信.xml"), "{s}");
     let arts: Vec<String> = {
         let conn = rusqlite::Connection::open(case.path().join("anjing.db")).unwrap();
@@ -298,13 +243,13 @@ fn wechat_zip_with_gbk_names_imports_every_member_in_one_go() {
     let txt = ps.iter().find(|p| p["code"] == "member_not_an_export").unwrap();
     assert!(txt["locator"].as_str().unwrap().ends_with("说明.txt"), "{txt}");
     // One log entry per artifact, each member naming its container.
-    let log = lines(&run(case.path(), &["log", "--json"]));
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
     assert_eq!(log.iter().filter(|e| e["action"] == "import").count(), 5);
     assert_status(&run(case.path(), &["check"]), 0);
     // Importing it again changes nothing.
     let before = log.len();
-    assert!(out(&import(case.path(), "wechat-gbk.zip", &[])).contains("以前已经导入过"));
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), before);
+    assert!(stdout(&import(case.path(), "wechat-gbk.zip", &[])).contains("以前已经导入过"));
+    assert_eq!(log_len(case.path()), before);
 }
 
 #[test]
@@ -326,7 +271,7 @@ fn traversal_and_symlinks_are_refused_as_problems_and_the_rest_imported() {
 #[test]
 fn a_zip_bomb_is_refused_and_nothing_changes() {
     let case = new_case();
-    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
+    let log_before = log_len(case.path());
     let o = import(case.path(), "bomb.zip", &[]);
     assert_status(&o, 4);
     assert!(
@@ -335,13 +280,13 @@ fn a_zip_bomb_is_refused_and_nothing_changes() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(blob_count(case.path()), 0);
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before);
+    assert_eq!(log_len(case.path()), log_before);
 }
 
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_large_import_leaves_the_case_unchanged() {
-    use std::os::unix::process::ExitStatusExt as _;
+    use std::time::Duration;
     let case = new_case();
     // A CSV large enough that its import is still running well after its
     // original is stored (the transaction starts right after that).
@@ -361,27 +306,14 @@ fn ctrl_c_during_a_large_import_leaves_the_case_unchanged() {
             .unwrap();
         }
     }
-    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
-    let mut child = bin()
-        .arg("-C")
-        .arg(case.path())
-        .args(["import", big.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait until the original is in the blob store: the import transaction is open.
-    let t0 = std::time::Instant::now();
-    while blob_count(case.path()) == 0 && t0.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    // SIGINT, as Ctrl-C on a terminal sends.
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let status = child.wait().unwrap();
-    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+    let log_before = log_len(case.path());
+    let child = spawn_import(case.path(), &big, &[]);
+    // Once the original is in the blob store (the import transaction is open): SIGINT, as
+    // Ctrl-C on a terminal sends.
+    let stored = || blob_count(case.path()) > 0;
+    interrupt_when(child, stored, Duration::from_millis(5), Duration::from_millis(150));
     assert!(records(case.path()).is_empty(), "interrupted: no record may be left");
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before, "nothing logged");
+    assert_eq!(log_len(case.path()), log_before, "nothing logged");
     assert_status(&run(case.path(), &["check"]), 0); // the stored original is an orphan blob at most
     // And the same import then completes.
     assert_status(&run(case.path(), &["import", big.to_str().unwrap()]), 0);

@@ -5,60 +5,15 @@
 //! * Progress: a terminal gets a bar, a pipe nothing; Ctrl-C during a ZIP import leaves a case
 //!   that `check` accepts, and running the import again completes it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use serde_json::Value;
-use sha2::Digest as _;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_anjing"))
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more").join(name)
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin().arg("-C").arg(dir).args(args).output().expect("run anjing")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_status(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
-        out(o),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn new_case() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert_status(&bin().arg("init").arg(dir.path()).output().unwrap(), 0);
-    dir
-}
-
-fn lines(o: &Output) -> Vec<Value> {
-    out(o)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn records(dir: &Path) -> Vec<Value> {
-    lines(&run(dir, &["records", "--json"]))
-}
-
-fn problems(dir: &Path) -> Vec<Value> {
-    lines(&run(dir, &["problems", "--json"]))
-}
+use common::*;
 
 fn import(dir: &Path, file: &Path) -> Output {
     run(dir, &["import", file.to_str().unwrap(), "--from", "李梅", "--relation", "母亲"])
@@ -84,10 +39,6 @@ fn originals(dir: &Path, id: i64) -> Vec<Value> {
         .collect()
 }
 
-fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(sha2::Sha256::digest(b))
-}
-
 fn zip_member(zip: &Path, name: &str) -> Vec<u8> {
     use std::io::Read as _;
     let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
@@ -100,10 +51,10 @@ fn zip_member(zip: &Path, name: &str) -> Vec<u8> {
 #[test]
 fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     let case = new_case();
-    let zip = data("sms-ie-messages.zip");
+    let zip = data_more("sms-ie-messages.zip");
     let o = import(case.path(), &zip);
     assert_status(&o, 0);
-    assert!(out(&o).contains("另存为原始文件：3 个彩信附件"), "{}", out(&o));
+    assert!(stdout(&o).contains("另存为原始文件：3 个彩信附件"), "{}", stdout(&o));
     let arts = artifacts(case.path());
     let names: Vec<(&str, &str)> = arts.iter().map(|(n, f, _)| (n.as_str(), f.as_str())).collect();
     assert_eq!(
@@ -167,7 +118,7 @@ fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     assert!(ps.iter().all(|p| p["severity"] == "warning"), "{ps:?}");
 
     // Each media artifact has its import log entry, naming the messages it belongs to.
-    let log = lines(&run(case.path(), &["log", "--json"]));
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
     let msgs_sha = &arts.iter().find(|a| a.1 == "sms_ie").unwrap().2;
     let parts: Vec<&Value> = log
         .iter()
@@ -178,18 +129,18 @@ fn smsie_zip_media_are_artifacts_linked_to_their_mms() {
     assert_status(&run(case.path(), &["check"]), 0);
     // Importing it again changes nothing.
     let before = log.len();
-    assert!(out(&import(case.path(), &zip)).contains("以前已经导入过"));
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), before);
+    assert!(stdout(&import(case.path(), &zip)).contains("以前已经导入过"));
+    assert_eq!(log_len(case.path()), before);
 }
 
 #[test]
 fn a_database_zipped_with_its_wal_gives_the_rows_only_in_the_wal() {
     let case = new_case();
-    let zip = data("mmssms-with-wal.zip");
+    let zip = data_more("mmssms-with-wal.zip");
     let stored_before: Vec<u8> = std::fs::read(&zip).unwrap();
     let o = import(case.path(), &zip);
     assert_status(&o, 0);
-    assert!(out(&o).contains("1 个数据库预写日志"), "{}", out(&o));
+    assert!(stdout(&o).contains("1 个数据库预写日志"), "{}", stdout(&o));
     let recs = records(case.path());
     let texts: Vec<&str> = recs.iter().filter_map(|r| r["text"].as_str()).collect();
     assert_eq!(recs.len(), 3, "{texts:?}");
@@ -213,7 +164,7 @@ fn a_database_zipped_with_its_wal_gives_the_rows_only_in_the_wal() {
         assert_eq!(sha256_hex(&std::fs::read(blob).unwrap()), *sha);
     }
     assert_eq!(std::fs::read(&zip).unwrap(), stored_before);
-    let log = lines(&run(case.path(), &["log", "--json"]));
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
     let wal = log.iter().find(|e| e["detail"]["format"] == "sqlite_wal").expect("WAL logged");
     assert_eq!(wal["detail"]["companion_of"], arts[1].2.as_str());
     let c: Vec<String> =
@@ -235,9 +186,9 @@ fn a_database_zipped_with_its_wal_gives_the_rows_only_in_the_wal() {
 #[test]
 fn a_damaged_wal_is_kept_and_reported_and_the_database_still_read() {
     let case = new_case();
-    let o = import(case.path(), &data("mmssms-bad-wal.zip"));
+    let o = import(case.path(), &data_more("mmssms-bad-wal.zip"));
     assert_status(&o, 3); // damaged: what the WAL held could not be read
-    assert!(out(&o).contains("wal_unreadable"), "{}", out(&o));
+    assert!(stdout(&o).contains("wal_unreadable"), "{}", stdout(&o));
     let recs = records(case.path());
     assert_eq!(recs.len(), 2, "{recs:?}");
     let ps = problems(case.path());
@@ -361,38 +312,18 @@ fn the_bar_shows_on_a_terminal_and_not_in_a_pipe() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_zip_import_leaves_a_case_check_accepts_and_a_rerun_completes_it() {
-    use std::os::unix::process::ExitStatusExt as _;
     let work = tempfile::tempdir().unwrap();
     let (db, wal) = big_db(work.path(), 100_000, 50);
     let zip = work.path().join("妈妈的手机.zip");
     zip_files(&zip, &[("mmssms.db", &db), ("mmssms.db-wal", &wal)]);
     let case = new_case();
-    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
-    let mut child = bin()
-        .arg("-C")
-        .arg(case.path())
-        .args(["import", zip.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait until the WAL has been applied to a scratch copy: the members are being imported.
-    let t0 = std::time::Instant::now();
-    let scratch = || {
-        std::fs::read_dir(case.path())
-            .unwrap()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with(".anjing-wal-"))
-    };
-    while !scratch() && t0.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let status = child.wait().unwrap();
-    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+    let log_before = log_len(case.path());
+    let child = spawn_import(case.path(), &zip, &[]);
+    // Once the WAL has been applied to a scratch copy (the members are being imported): Ctrl-C.
+    let scratch = || has_wal_scratch(case.path());
+    interrupt_when(child, scratch, Duration::from_millis(2), Duration::from_millis(100));
     assert!(records(case.path()).is_empty(), "interrupted: no record may be left");
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before, "nothing logged");
+    assert_eq!(log_len(case.path()), log_before, "nothing logged");
     assert_status(&run(case.path(), &["check"]), 0);
     // Running it again completes it, and clears the scratch copy the killed run left.
     assert_status(&run(case.path(), &["import", zip.to_str().unwrap()]), 0);
@@ -411,16 +342,16 @@ fn a_zip_with_the_wal_of_a_database_imported_alone_adds_only_the_wal_rows() {
     let case = new_case();
     let sent = tempfile::tempdir().unwrap();
     let db = sent.path().join("mmssms.db");
-    std::fs::copy(data("later-wal/mmssms.db"), &db).unwrap();
+    std::fs::copy(data_more("later-wal/mmssms.db"), &db).unwrap();
     assert_status(&import(case.path(), &db), 0);
     assert_eq!(records(case.path()).len(), 2);
     assert_status(&run(case.path(), &["check"]), 0);
 
-    let zip = data("mmssms-later-wal.zip");
+    let zip = data_more("mmssms-later-wal.zip");
     let o = import(case.path(), &zip);
     assert_status(&o, 0);
-    assert!(out(&o).contains("1 个数据库预写日志"), "{}", out(&o));
-    assert!(out(&o).contains("这个数据库以前已经导入过"), "{}", out(&o));
+    assert!(stdout(&o).contains("1 个数据库预写日志"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("这个数据库以前已经导入过"), "{}", stdout(&o));
     let recs = records(case.path());
     assert_eq!(recs.len(), 4, "{recs:?}");
     let wal_only: Vec<&Value> =
@@ -445,7 +376,7 @@ fn a_zip_with_the_wal_of_a_database_imported_alone_adds_only_the_wal_rows() {
         assert_eq!(srcs[0]["artifact"], db_sha.as_str());
         assert!(srcs[0]["locator"].as_str().unwrap().ends_with(&format!("+wal:{wal_sha}")));
     }
-    let log = lines(&run(case.path(), &["log", "--json"]));
+    let log = json_lines(&run(case.path(), &["log", "--json"]));
     let entry =
         &log.iter().find(|e| e["detail"]["artifact"] == wal_sha.as_str()).unwrap()["detail"];
     assert_eq!(entry["companion_of"], db_sha.as_str());
@@ -465,14 +396,12 @@ fn a_zip_with_the_wal_of_a_database_imported_alone_adds_only_the_wal_rows() {
     assert_status(&run(case.path(), &["check"]), 0);
 
     // Again, as the same ZIP or as the folder: nothing changes.
-    let snapshot = |dir: &Path| {
-        (records(dir), problems(dir), lines(&run(dir, &["log", "--json"])).len(), artifacts(dir))
-    };
+    let snapshot = |dir: &Path| (records(dir), problems(dir), log_len(dir), artifacts(dir));
     let before = snapshot(case.path());
-    assert!(out(&import(case.path(), &zip)).contains("以前已经导入过"));
+    assert!(stdout(&import(case.path(), &zip)).contains("以前已经导入过"));
     assert_eq!(snapshot(case.path()), before);
-    std::fs::copy(data("later-wal/mmssms.db-wal"), sent.path().join("mmssms.db-wal")).unwrap();
-    assert!(out(&import(case.path(), &db)).contains("以前已经导入过"));
+    std::fs::copy(data_more("later-wal/mmssms.db-wal"), sent.path().join("mmssms.db-wal")).unwrap();
+    assert!(stdout(&import(case.path(), &db)).contains("以前已经导入过"));
     assert_eq!(snapshot(case.path()), before);
     assert_status(&run(case.path(), &["check"]), 0);
 }
@@ -482,7 +411,6 @@ fn a_zip_with_the_wal_of_a_database_imported_alone_adds_only_the_wal_rows() {
 #[cfg(unix)]
 #[test]
 fn killing_the_import_of_a_later_wal_leaves_a_case_check_accepts_and_a_rerun_completes_it() {
-    use std::os::unix::process::ExitStatusExt as _;
     let work = tempfile::tempdir().unwrap();
     let (db, _wal) = big_db(work.path(), 100_000, 50);
     // First the database alone, as sent over WeChat.
@@ -492,7 +420,7 @@ fn killing_the_import_of_a_later_wal_leaves_a_case_check_accepts_and_a_rerun_com
     let case = new_case();
     assert_status(&run(case.path(), &["import", sent.join("mmssms.db").to_str().unwrap()]), 0);
     assert_eq!(records(case.path()).len(), 99_950);
-    let log_before = lines(&run(case.path(), &["log", "--json"])).len();
+    let log_before = log_len(case.path());
     let count_sources = || -> i64 {
         rusqlite::Connection::open(case.path().join("anjing.db"))
             .unwrap()
@@ -500,31 +428,12 @@ fn killing_the_import_of_a_later_wal_leaves_a_case_check_accepts_and_a_rerun_com
             .unwrap()
     };
     // Later the folder: `copy.db` with `copy.db-wal` beside it.
-    let mut child = bin()
-        .arg("-C")
-        .arg(case.path())
-        .args(["import", db.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = std::time::Instant::now();
-    let scratch = || {
-        std::fs::read_dir(case.path())
-            .unwrap()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with(".anjing-wal-"))
-    };
-    while !scratch() && t0.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let status = child.wait().unwrap();
-    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+    let child = spawn_import(case.path(), &db, &[]);
+    let scratch = || has_wal_scratch(case.path());
+    interrupt_when(child, scratch, Duration::from_millis(2), Duration::from_millis(100));
     assert_eq!(records(case.path()).len(), 99_950, "interrupted: nothing added");
     assert_eq!(count_sources(), 99_950);
-    assert_eq!(lines(&run(case.path(), &["log", "--json"])).len(), log_before, "nothing logged");
+    assert_eq!(log_len(case.path()), log_before, "nothing logged");
     assert!(!artifacts(case.path()).iter().any(|a| a.1 == "sqlite_wal"));
     assert_status(&run(case.path(), &["check"]), 0);
     // Again: it completes, the 50 rows only in the WAL added once each.

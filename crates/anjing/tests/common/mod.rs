@@ -1,12 +1,26 @@
-//! Helpers shared by the end-to-end tests (export, timestamps, tampering, detection tools).
+//! Helpers shared by the end-to-end tests (CLI, imports, export, timestamps, tampering,
+//! detection tools).
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_anjing"))
+}
+
+/// A fixture under `tests/data/` (the README there says which real case each stands for).
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// A fixture under `tests/data/more/` (spreadsheets, media, notes, ZIPs, later WALs).
+pub fn data_more(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more").join(name)
 }
 
 pub fn run(dir: &Path, args: &[&str]) -> Output {
@@ -30,6 +44,105 @@ pub fn assert_status(o: &Output, code: i32) {
         stdout(o),
         stderr(o)
     );
+}
+
+/// A new, empty case in a temporary folder.
+pub fn new_case() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin().arg("init").arg(dir.path()).output().unwrap();
+    assert_status(&o, 0);
+    dir
+}
+
+/// The JSON objects of a command's stdout, one a line (blank lines skipped).
+pub fn json_lines(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+/// `records --json` of a case.
+pub fn records(dir: &Path) -> Vec<Value> {
+    json_lines(&run(dir, &["records", "--json"]))
+}
+
+/// `problems --json` of a case.
+pub fn problems(dir: &Path) -> Vec<Value> {
+    json_lines(&run(dir, &["problems", "--json"]))
+}
+
+/// The number of entries in a case's log (`log --json`).
+pub fn log_len(dir: &Path) -> usize {
+    json_lines(&run(dir, &["log", "--json"])).len()
+}
+
+/// The number of files in a case's blob store.
+pub fn blob_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("blobs"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|d| d.path().is_dir())
+                .map(|d| std::fs::read_dir(d.path()).unwrap().count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Whether an import's scratch copy of a database (`.anjing-wal-*`) is in the case folder.
+pub fn has_wal_scratch(case: &Path) -> bool {
+    std::fs::read_dir(case)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(".anjing-wal-"))
+}
+
+// ---- An `anjing import` run as a child process, to be killed or interrupted. ----
+
+/// `anjing -C CASE import FILE` with `env` set, its stdout and stderr discarded.
+pub fn import_command(case: &Path, file: &Path, env: &[(&str, &str)]) -> Command {
+    let mut cmd = bin();
+    cmd.envs(env.iter().copied())
+        .arg("-C")
+        .arg(case)
+        .args(["import", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Starts `anjing -C CASE import FILE` (see [`import_command`]).
+pub fn spawn_import(case: &Path, file: &Path, env: &[(&str, &str)]) -> Child {
+    import_command(case, file, env).spawn().expect("spawn anjing import")
+}
+
+/// The Ctrl-C harness: waits until `ready()` holds (polling every `poll`, a minute at most),
+/// lets the child run `settle` more, sends it SIGINT as Ctrl-C on a terminal does, waits for
+/// it and asserts that the signal ended it.
+#[cfg(unix)]
+#[track_caller]
+pub fn interrupt_when(
+    mut child: Child,
+    ready: impl Fn() -> bool,
+    poll: Duration,
+    settle: Duration,
+) {
+    use std::os::unix::process::ExitStatusExt as _;
+    let t0 = Instant::now();
+    while !ready() && t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(poll);
+    }
+    std::thread::sleep(settle);
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(2), "the import must have been interrupted, got {status:?}");
+}
+
+/// Kills the child (SIGKILL) and reaps it.
+pub fn kill(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 pub fn verify(zip: &Path) -> Output {
