@@ -22,6 +22,8 @@
 # 2026-12-07 later (time-ordered event keys, indexes rebuilt after a bulk import), host with CPU steal:
 #   200 MB 7.06 s, 29.7 MB/s, 65.7 MiB (Python 15.40 s: 2.18x); mmssms 1000000 16.36 s, 63.2 MiB
 #   (Python 28.74 s: 1.76x); 1000 MB 33.84 s, 31.0 MB/s, 65.9 MiB (Python 78.64 s: 2.32x).
+# + early flush of dirty pages (same host): 200 MB 7.01 s, 63.7 MiB, 2.10x; mmssms 16.68 s, 65.0 MiB,
+#   1.88x; 1000 MB 29.78 s, 35.2 MB/s, 66.1 MiB, 2.42x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${KIND:-sbr}
