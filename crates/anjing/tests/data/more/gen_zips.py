@@ -16,7 +16,9 @@
   checksum broken, as a cut or corrupted copy leaves it): the database's own rows are imported,
   the WAL is stored and reported as not applied.
 """
-import json, os, shutil, sqlite3, tempfile, zipfile
+import json, os
+
+from mmssms_fixture import db_with_wal, write_zip as _write_zip
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXED = (2026, 1, 7, 12, 0, 0)
@@ -28,11 +30,7 @@ def read(name):
 
 
 def write_zip(name, entries):
-    with zipfile.ZipFile(os.path.join(HERE, name), "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in entries:
-            info = zipfile.ZipInfo(n, FIXED)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
+    _write_zip(os.path.join(HERE, name), entries, FIXED)
 
 
 APP_PARTS = "/data/user/0/com.android.providers.telephony/app_parts/"
@@ -77,44 +75,6 @@ write_zip("sms-ie-messages.zip", [
     ("data/PART_1767700000000_rec.amr", read("13812345678_20260105221305.amr")),
     ("data/PART_1767799999999_unused.png", read("Screenshot_20260105-221305.png")),
 ])
-
-
-SCHEMA = """
-CREATE TABLE sms (_id INTEGER PRIMARY KEY, thread_id INTEGER, address TEXT, person INTEGER, date INTEGER,
-  date_sent INTEGER DEFAULT 0, protocol INTEGER, read INTEGER DEFAULT 0, status INTEGER DEFAULT -1, type INTEGER,
-  reply_path_present INTEGER, subject TEXT, body TEXT, service_center TEXT, locked INTEGER DEFAULT 0,
-  sub_id INTEGER DEFAULT -1, error_code INTEGER DEFAULT -1, creator TEXT, seen INTEGER DEFAULT 0);
-CREATE TABLE pdu (_id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER, date INTEGER, msg_box INTEGER,
-  m_type INTEGER, ct_t TEXT, sub TEXT, read INTEGER DEFAULT 0, seen INTEGER DEFAULT 0);
-CREATE TABLE part (_id INTEGER PRIMARY KEY AUTOINCREMENT, mid INTEGER, seq INTEGER DEFAULT 0, ct TEXT, name TEXT,
-  chset INTEGER, cl TEXT, _data TEXT, text TEXT);
-CREATE TABLE addr (_id INTEGER PRIMARY KEY, msg_id INTEGER, contact_id INTEGER, address TEXT, type INTEGER,
-  charset INTEGER);
-"""
-INS = "INSERT INTO sms (_id, thread_id, address, date, type, body, read, creator) VALUES (?,?,?,?,?,?,?,?)"
-
-
-def db_with_wal(rows_in_db, rows_in_wal):
-    """(db bytes, wal bytes, shm bytes) of a WAL-mode database whose last rows are only in the WAL."""
-    d = tempfile.mkdtemp()
-    try:
-        path = os.path.join(d, "mmssms.db")
-        con = sqlite3.connect(path, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA wal_autocheckpoint=0")
-        con.executescript(SCHEMA)
-        for r in rows_in_db:
-            con.execute(INS, r)
-        con.execute("PRAGMA user_version=69")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for r in rows_in_wal:
-            con.execute(INS, r)
-        # Copy while the connection is open, as a backup tool copies a running phone's files.
-        out = tuple(open(path + s, "rb").read() for s in ("", "-wal", "-shm"))
-        con.close()
-        return out
-    finally:
-        shutil.rmtree(d)
 
 
 base = [
