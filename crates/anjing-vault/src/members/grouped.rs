@@ -202,15 +202,7 @@ impl Zip<'_, '_> {
             // One of them was refused by the walk (and reported there): the other alone.
             for n in [name, wal] {
                 if let Some(s) = waiting.get(n) {
-                    self.member(
-                        n,
-                        &s.blob,
-                        &s.path,
-                        Extra::default(),
-                        problems,
-                        members,
-                        progress,
-                    )?;
+                    self.alone(n, s, problems, members, progress)?;
                 }
             }
             return Ok(());
@@ -281,15 +273,7 @@ impl Zip<'_, '_> {
                 if let Some(first) = self.known(&s.blob.sha256)? {
                     problems.borrow_mut().push(already(&self.member_display(n), n, &first));
                 } else {
-                    self.member(
-                        n,
-                        &s.blob,
-                        &s.path,
-                        Extra::default(),
-                        problems,
-                        members,
-                        progress,
-                    )?;
+                    self.alone(n, s, problems, members, progress)?;
                 }
             }
             return Ok(());
@@ -350,17 +334,9 @@ impl Zip<'_, '_> {
         let known = self.known(&msgs.blob.sha256)?.is_some();
         if known || !matches!(anjing_import::sniff(&head), Ok(Format::SmsIe)) {
             // Not an sms-ie export after all (or imported before): every file on its own.
-            self.member(
-                name,
-                &msgs.blob,
-                &msgs.path,
-                Extra::default(),
-                problems,
-                members,
-                progress,
-            )?;
+            self.alone(name, msgs, problems, members, progress)?;
             for (p, s) in stored_parts {
-                self.member(p, &s.blob, &s.path, Extra::default(), problems, members, progress)?;
+                self.alone(p, s, problems, members, progress)?;
             }
             return Ok(());
         }
@@ -395,6 +371,18 @@ impl Zip<'_, '_> {
             .tx
             .query_row("SELECT file_name FROM artifacts WHERE sha256 = ?1", [sha256], |r| r.get(0))
             .optional()?)
+    }
+
+    /// A stored member imported on its own, as if it had come without its group.
+    fn alone(
+        &self,
+        name: &str,
+        s: &Stored,
+        problems: &RefCell<Vec<Problem>>,
+        members: &mut Vec<ImportReport>,
+        progress: &ZipProgress<'_, '_>,
+    ) -> Result<(), VaultError> {
+        self.member(name, &s.blob, &s.path, Extra::default(), problems, members, progress)
     }
 
     /// Sniffs one stored member and imports it as an artifact of its own (or says why not).
