@@ -106,6 +106,32 @@ fn compute(facts: &DeadlineFacts, span: jiff::Span) -> Computed {
     (first, due, due_latest, passed, days_left)
 }
 
+impl Deadline {
+    /// A deadline from its computed dates and its statement.
+    fn new(
+        id: &'static str,
+        title_zh: &'static str,
+        article_ids: Vec<&'static str>,
+        confidence: Confidence,
+        (counted_from, due, due_for_latest, passed, days_left): Computed,
+        line_zh: String,
+    ) -> Deadline {
+        Deadline {
+            id,
+            title_zh,
+            article_ids,
+            confidence,
+            confidence_label_zh: confidence.label_zh(),
+            counted_from,
+            due,
+            due_for_latest,
+            passed,
+            days_left,
+            line_zh,
+        }
+    }
+}
+
 /// `（还有 61 天）` / `（已过）`.
 fn left_zh(days_left: Option<i64>) -> String {
     match days_left {
@@ -166,19 +192,14 @@ fn six_months(library: &Library, facts: &DeadlineFacts) -> Deadline {
             "{citation}规定：“{text}”本案没有可读日期的违规记录，无法计算具体日期；请按事情实际发生的日期计算，尽早报警。"
         ),
     };
-    Deadline {
-        id: "public_security_six_months",
-        title_zh: "治安处罚：六个月",
-        article_ids: vec![id],
-        confidence: Confidence::Verified,
-        confidence_label_zh: Confidence::Verified.label_zh(),
-        counted_from: from,
-        due,
-        due_for_latest: due_latest,
-        passed,
-        days_left,
+    Deadline::new(
+        "public_security_six_months",
+        "治安处罚：六个月",
+        vec![id],
+        Confidence::Verified,
+        (from, due, due_latest, passed, days_left),
         line_zh,
-    }
+    )
 }
 
 fn three_years(library: &Library, facts: &DeadlineFacts) -> Deadline {
@@ -219,19 +240,14 @@ fn three_years(library: &Library, facts: &DeadlineFacts) -> Deadline {
             "{head}本案没有可读日期的违规记录，无法计算具体日期；请按事情实际发生的日期计算。{tail}"
         ),
     };
-    Deadline {
-        id: "civil_limitation_three_years",
-        title_zh: "赔偿请求：三年诉讼时效",
-        article_ids: vec![id, "civil-code-995"],
-        confidence: Confidence::Verified,
-        confidence_label_zh: Confidence::Verified.label_zh(),
-        counted_from: from,
-        due,
-        due_for_latest: due_latest,
-        passed,
-        days_left,
+    Deadline::new(
+        "civil_limitation_three_years",
+        "赔偿请求：三年诉讼时效",
+        vec![id, "civil-code-995"],
+        Confidence::Verified,
+        (from, due, due_latest, passed, days_left),
         line_zh,
-    }
+    )
 }
 
 fn recordings(library: &Library, facts: &DeadlineFacts) -> Deadline {
@@ -261,19 +277,14 @@ fn recordings(library: &Library, facts: &DeadlineFacts) -> Deadline {
             "{head}本案没有可读日期的违规记录，无法计算具体日期；请尽早书面要求银行提供催收录音和记录。"
         ),
     };
-    Deadline {
-        id: "credit_card_recordings_two_years",
-        title_zh: "信用卡催收录音：至少保存2年",
-        article_ids: vec![id],
-        confidence: Confidence::Verified2,
-        confidence_label_zh: Confidence::Verified2.label_zh(),
-        counted_from: from,
-        due,
-        due_for_latest: due_latest,
-        passed,
-        days_left,
+    Deadline::new(
+        "credit_card_recordings_two_years",
+        "信用卡催收录音：至少保存2年",
+        vec![id],
+        Confidence::Verified2,
+        (from, due, due_latest, passed, days_left),
         line_zh,
-    }
+    )
 }
 
 #[cfg(test)]
