@@ -387,21 +387,31 @@ fn import_file_fk_off(
         false => None,
     };
     let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-    tx.execute(
-        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)",
-        params![stored.sha256, stored.size as i64, file_name, format.code(), contributor_id, imported_at, IMPORTER_VERSION, device],
-    )?;
+    NewArtifact {
+        sha256: &stored.sha256,
+        size: stored.size,
+        file_name: &file_name,
+        format: format.code(),
+        contributor_id,
+        imported_at: &imported_at,
+        device,
+    }
+    .insert(&tx, false)?;
 
     if let (Some(w), Some(wal_path)) = (&wal_stored, &wal) {
         let wal_name =
             wal_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let fresh = tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
-             VALUES (?1, ?2, ?3, 'sqlite_wal', ?4, ?5, ?6, 'complete', 0, 0, ?7) ON CONFLICT DO NOTHING",
-            params![w.sha256, w.size as i64, wal_name, contributor_id, imported_at, IMPORTER_VERSION, device],
-        )?;
-        if fresh == 1 {
+        let fresh = NewArtifact {
+            sha256: &w.sha256,
+            size: w.size,
+            file_name: &wal_name,
+            format: anjing_import::SQLITE_WAL,
+            contributor_id,
+            imported_at: &imported_at,
+            device,
+        }
+        .insert(&tx, true)?;
+        if fresh {
             log::append(
                 &tx,
                 "import",
@@ -559,6 +569,46 @@ impl DeferredIndexes {
         let built = self.0.iter().try_for_each(|sql| tx.execute_batch(sql));
         tx.pragma_update(None, "cache_size", crate::CACHE_KIB)?;
         Ok(built?)
+    }
+}
+
+/// A new row of `artifacts`: status `complete` with no records or problems yet (an import
+/// updates the three when it ends; a companion file keeps them).
+pub(crate) struct NewArtifact<'a> {
+    pub sha256: &'a str,
+    pub size: u64,
+    pub file_name: &'a str,
+    pub format: &'a str,
+    pub contributor_id: i64,
+    pub imported_at: &'a str,
+    pub device: &'a str,
+}
+
+impl NewArtifact<'_> {
+    /// Inserts the row. With `once`, an artifact the case already has is left as it is and
+    /// `false` returned; without, it is an error (the caller checked it is new).
+    pub(crate) fn insert(&self, tx: &Transaction<'_>, once: bool) -> Result<bool, VaultError> {
+        let sql = if once {
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8) ON CONFLICT DO NOTHING"
+        } else {
+            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)"
+        };
+        let n = tx.execute(
+            sql,
+            params![
+                self.sha256,
+                self.size as i64,
+                self.file_name,
+                self.format,
+                self.contributor_id,
+                self.imported_at,
+                IMPORTER_VERSION,
+                self.device
+            ],
+        )?;
+        Ok(n == 1)
     }
 }
 

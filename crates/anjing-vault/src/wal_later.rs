@@ -219,11 +219,16 @@ pub(crate) fn import(
 ) -> Result<ImportReport, VaultError> {
     let (db, w) = (later.db, later.wal);
     let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-    tx.execute(
-        "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)",
-        params![w.sha256, w.size as i64, later.wal_file_name, anjing_import::SQLITE_WAL, who.id, imported_at, IMPORTER_VERSION, who.device],
-    )?;
+    crate::ingest::NewArtifact {
+        sha256: &w.sha256,
+        size: w.size,
+        file_name: later.wal_file_name,
+        format: anjing_import::SQLITE_WAL,
+        contributor_id: who.id,
+        imported_at: &imported_at,
+        device: who.device,
+    }
+    .insert(tx, false)?;
     // The same checks as when the two come together; the stored originals are only read.
     let merged = wal::apply(later.db_path, later.wal_path, scratch_in);
     let mut sink = VaultSink::new(tx, &db.sha256, db.contributor_id);

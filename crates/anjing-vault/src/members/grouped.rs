@@ -322,7 +322,7 @@ impl Zip<'_, '_> {
             parts.iter().filter_map(|p| waiting.get(p).map(|s| (p, s))).collect();
         let Some(msgs) = waiting.get(name) else {
             for (p, s) in stored_parts {
-                self.member(p, &s.blob, &s.path, Extra::default(), problems, members, progress)?;
+                self.alone(p, s, problems, members, progress)?;
             }
             return Ok(());
         };
@@ -469,12 +469,17 @@ impl Zip<'_, '_> {
     /// Registers a companion artifact (once) with its `import` log entry.
     fn register(&self, c: &Companion<'_>, of: &str) -> Result<(), VaultError> {
         let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-        let fresh = self.tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8) ON CONFLICT DO NOTHING",
-            params![c.blob.sha256, c.blob.size as i64, c.display, c.format, self.who.id, imported_at, IMPORTER_VERSION, self.who.device],
-        )?;
-        if fresh == 1 {
+        let fresh = crate::ingest::NewArtifact {
+            sha256: &c.blob.sha256,
+            size: c.blob.size,
+            file_name: &c.display,
+            format: c.format,
+            contributor_id: self.who.id,
+            imported_at: &imported_at,
+            device: self.who.device,
+        }
+        .insert(self.tx, true)?;
+        if fresh {
             let mut detail = serde_json::json!({
                     "artifact": c.blob.sha256,
                     "size": c.blob.size,
@@ -509,11 +514,16 @@ impl Zip<'_, '_> {
     ) -> Result<ImportReport, VaultError> {
         let (tx, who) = (self.tx, self.who);
         let imported_at = anjing_model::time::rfc3339_utc(jiff::Timestamp::now());
-        tx.execute(
-            "INSERT INTO artifacts (sha256, size, file_name, format, contributor_id, imported_at, importer, status, records, problems, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'complete', 0, 0, ?8)",
-            params![stored.sha256, stored.size as i64, display, format.code(), who.id, imported_at, IMPORTER_VERSION, who.device],
-        )?;
+        crate::ingest::NewArtifact {
+            sha256: &stored.sha256,
+            size: stored.size,
+            file_name: display,
+            format: format.code(),
+            contributor_id: who.id,
+            imported_at: &imported_at,
+            device: who.device,
+        }
+        .insert(tx, false)?;
         let mut sink = VaultSink::new(tx, &stored.sha256, who.id);
         let mut members = Vec::new();
         let mut stats = match format {
