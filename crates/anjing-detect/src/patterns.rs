@@ -530,6 +530,29 @@ mod tests {
         Thresholds::builtin().unwrap()
     }
 
+    /// `n` unanswered calls from one collector number to the borrower, a minute apart from
+    /// 10:00 on `day` (Shanghai time).
+    fn missed_calls(n: i64, day: &str) -> Vec<PatternRecord> {
+        (0..n)
+            .map(|i| {
+                rec(
+                    i,
+                    RecordKind::Call,
+                    "17012345678",
+                    &format!("{day} 10:{i:02}:00"),
+                    Some(CallResult::Missed),
+                    None,
+                    BORROWER,
+                )
+            })
+            .collect()
+    }
+
+    /// A collector's SMS to the borrower's mother, disclosing the debt.
+    fn sms_to_mother(time: &str) -> PatternRecord {
+        rec(1, RecordKind::Sms, "17012345678", time, None, Some("你儿子欠钱"), "妈妈")
+    }
+
     #[test]
     fn thresholds_parse_and_carry_sources() {
         let t = th();
@@ -640,52 +663,21 @@ mod tests {
 
     #[test]
     fn flooding_and_third_party_before_the_guidance_are_not_called_breaches() {
-        let calls: Vec<_> = (0..7)
-            .map(|i| {
-                rec(
-                    i,
-                    RecordKind::Call,
-                    "17012345678",
-                    &format!("2025-12-04 10:{:02}:00", i),
-                    Some(CallResult::Missed),
-                    None,
-                    BORROWER,
-                )
-            })
-            .collect();
-        let f = analyze(&calls, &th());
+        let f = analyze(&missed_calls(7, "2025-12-04"), &th());
         let hit = f.iter().find(|f| f.rule == "pattern.flooding.unanswered_per_number").unwrap();
         assert!(
             hit.explanation.contains("参照") && !hit.explanation.contains("不符合"),
             "{}",
             hit.explanation
         );
-        let tp = [rec(
-            1,
-            RecordKind::Sms,
-            "17012345678",
-            "2025-12-04 10:00:00",
-            None,
-            Some("你儿子欠钱"),
-            "妈妈",
-        )];
-        let f = analyze(&tp, &th());
+        let f = analyze(&[sms_to_mother("2025-12-04 10:00:00")], &th());
         let hit = f.iter().find(|f| f.practice == Practice::ThirdPartyReach).unwrap();
         assert!(
             hit.explanation.contains("参照") && !hit.explanation.contains("不符合"),
             "{}",
             hit.explanation
         );
-        let tp = [rec(
-            1,
-            RecordKind::Sms,
-            "17012345678",
-            "2026-02-04 10:00:00",
-            None,
-            Some("你儿子欠钱"),
-            "妈妈",
-        )];
-        let f = analyze(&tp, &th());
+        let f = analyze(&[sms_to_mother("2026-02-04 10:00:00")], &th());
         let hit = f.iter().find(|f| f.practice == Practice::ThirdPartyReach).unwrap();
         assert!(hit.explanation.contains("不符合这份指引"), "{}", hit.explanation);
     }
@@ -700,24 +692,9 @@ mod tests {
 
     #[test]
     fn unanswered_calls_over_six_per_number_per_day() {
-        let mk = |n: i64| {
-            (0..n)
-                .map(|i| {
-                    rec(
-                        i,
-                        RecordKind::Call,
-                        "17012345678",
-                        &format!("2026-03-04 10:{:02}:00", i),
-                        Some(CallResult::Missed),
-                        None,
-                        BORROWER,
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let f6 = analyze(&mk(6), &th());
+        let f6 = analyze(&missed_calls(6, "2026-03-04"), &th());
         assert!(!f6.iter().any(|f| f.rule == "pattern.flooding.unanswered_per_number"));
-        let f7 = analyze(&mk(7), &th());
+        let f7 = analyze(&missed_calls(7, "2026-03-04"), &th());
         let hit = f7.iter().find(|f| f.rule == "pattern.flooding.unanswered_per_number").unwrap();
         assert_eq!(hit.record_ids.len(), 7);
         assert_eq!(hit.details["unanswered"], 7);
