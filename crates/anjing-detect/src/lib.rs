@@ -47,6 +47,17 @@ pub enum Severity {
     Serious,
 }
 
+impl Severity {
+    /// The name stored with a finding, as serde writes it (`info`, `warning`, `serious`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Serious => "serious",
+        }
+    }
+}
+
 /// Errors reading or compiling rule packs. Messages name the file, the line and the rule id.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -755,6 +766,14 @@ mod tests {
         assert!(!n("不要逼我们上门", "上门"));
         assert!(n("不上门", "上门"));
         assert!(!n("不还钱,上门", "上门"));
+    }
+
+    /// The stored severity of a finding is the name in the classify contract's JSON.
+    #[test]
+    fn severity_codes_are_the_serde_names() {
+        for s in [Severity::Info, Severity::Warning, Severity::Serious] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+        }
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub use check::{CheckFault, CheckReport};
 pub use ingest::ImportReport;
 pub use log::LogEntry;
 pub use members::ImportOptions;
-pub use query::{FindingView, ProblemView, RecordFilter, RecordPage, RecordView, SourceRef};
+pub use query::{
+    AnalysisSink, AnalysisWriter, FindingView, ProblemView, RecordFilter, RecordPage, RecordView,
+    SourceRef,
+};
 
 /// The database file inside a case folder.
 pub const DB_FILE: &str = "anjing.db";

@@ -273,18 +273,9 @@ impl Case {
     /// Calls `f` for every record in time order (records without a time last), with sources.
     pub fn for_each_record(
         &self,
-        mut f: impl FnMut(RecordView) -> Result<(), VaultError>,
+        f: impl FnMut(RecordView) -> Result<(), VaultError>,
     ) -> Result<(), VaultError> {
-        let sql = format!("{RECORD_SELECT} ORDER BY r.time_ms IS NULL, r.time_ms, r.id");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut src = self.conn.prepare(SOURCES_SELECT)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let mut rec = record_from_row(row)?;
-            rec.sources = src.query_map([rec.id], source_from_row)?.collect::<Result<_, _>>()?;
-            f(rec)?;
-        }
-        Ok(())
+        for_each_record_in(&self.conn, f)
     }
 
     /// One page of the records that pass `filter`, in time order (records without a time
@@ -496,81 +487,50 @@ impl Case {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Replaces the derived analysis (verdicts and findings) in one transaction
-    /// and logs the run with its rules version and counts.
+    /// Replaces the stored analysis by `classifications` and `findings` in one transaction with
+    /// its `analyze` log entry (see [`Case::begin_analysis`], which stores them as they come).
     pub fn store_analysis(
         &mut self,
         rules_version: &str,
         classifications: &[NewClassification],
         findings: &[NewFinding],
     ) -> Result<serde_json::Value, VaultError> {
+        let mut w = self.begin_analysis(rules_version)?;
+        {
+            let mut sink = w.sink();
+            for c in classifications {
+                sink.classification(c)?;
+            }
+            for f in findings {
+                sink.finding(f)?;
+            }
+        }
+        w.commit()
+    }
+
+    /// Starts replacing the stored analysis: one transaction that deletes the previous
+    /// findings and classifications, takes the new ones as detection produces them (so an
+    /// analysis never holds them all in memory) and, at [`AnalysisWriter::commit`], appends
+    /// the `analyze` log entry with the counts and what changed since the previous run.
+    /// Dropped without a commit, nothing changes.
+    pub fn begin_analysis(
+        &mut self,
+        rules_version: &str,
+    ) -> Result<AnalysisWriter<'_>, VaultError> {
         let tx = self.conn.transaction()?;
-        let previous: i64 = tx.query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
-        let keys: Vec<String> = findings.iter().map(crate::review::finding_key).collect();
-        let changes = crate::review::changes(&tx, &keys)?;
+        let previous_count: i64 =
+            tx.query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
+        let previous = crate::review::Previous::load(&tx)?;
         tx.execute("DELETE FROM finding_records", [])?;
         tx.execute("DELETE FROM findings", [])?;
         tx.execute("DELETE FROM classifications", [])?;
-        {
-            let mut ins = tx.prepare(
-                "INSERT INTO classifications (record_id, is_collection, practices) VALUES (?1, ?2, ?3)",
-            )?;
-            for c in classifications {
-                let codes: Vec<&str> = c.practices.iter().map(|p| p.code()).collect();
-                ins.execute(params![
-                    c.record_id,
-                    c.is_collection as i64,
-                    serde_json::to_string(&codes).expect("strings serialise")
-                ])?;
-            }
-            let mut ins = tx.prepare(
-                "INSERT INTO findings (record_id, practice, rule, severity, spans, explanation, legal_bases,
-                                       record_ids, details, rules_version, finding_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?;
-            let mut link = tx.prepare(
-                "INSERT OR IGNORE INTO finding_records (record_id, finding_id) VALUES (?1, ?2)",
-            )?;
-            for (f, key) in findings.iter().zip(&keys) {
-                ins.execute(params![
-                    f.record_id,
-                    f.practice.code(),
-                    f.rule,
-                    f.severity,
-                    serde_json::to_string(&f.spans).expect("spans serialise"),
-                    f.explanation,
-                    f.legal_bases.to_string(),
-                    serde_json::to_string(&f.record_ids).expect("ids serialise"),
-                    f.details.to_string(),
-                    rules_version,
-                    key,
-                ])?;
-                let id = tx.last_insert_rowid();
-                for r in f.record_id.iter().chain(&f.record_ids) {
-                    link.execute(params![r, id])?;
-                }
-            }
-        }
-        let mut by_practice = serde_json::Map::new();
-        for f in findings {
-            let e = by_practice.entry(f.practice.code()).or_insert(serde_json::json!(0));
-            *e = serde_json::json!(e.as_i64().unwrap_or(0) + 1);
-        }
-        let detail = serde_json::json!({
-            "rules_version": rules_version,
-            "records_classified": classifications.len(),
-            "collection_messages": classifications.iter().filter(|c| c.is_collection).count(),
-            "findings": findings.len(),
-            "findings_replaced": previous,
-            "by_practice": by_practice,
-            "changes": changes.counts(),
-        });
-        log::append(&tx, "analyze", &detail)?;
-        tx.commit()?;
-        // The caller also gets the keys that changed (the log keeps the counts).
-        let mut out = detail;
-        out["changes"] = serde_json::to_value(&changes).expect("changes serialise");
-        Ok(out)
+        Ok(AnalysisWriter {
+            tx,
+            rules_version: rules_version.to_string(),
+            previous_count,
+            previous,
+            state: AnalysisState::default(),
+        })
     }
 
     /// Appends a log entry for a change made outside the tables above (e.g. a report written).
@@ -591,4 +551,142 @@ impl Case {
 pub struct LogEntryRef {
     pub seq: i64,
     pub hash: String,
+}
+
+/// An analysis being stored (see [`Case::begin_analysis`]).
+pub struct AnalysisWriter<'c> {
+    tx: rusqlite::Transaction<'c>,
+    rules_version: String,
+    previous_count: i64,
+    previous: crate::review::Previous,
+    state: AnalysisState,
+}
+
+/// What an analysis keeps of what it stored: the findings' keys (to compare with the previous
+/// run) and the counts of its log entry.
+#[derive(Default)]
+struct AnalysisState {
+    keys: std::collections::BTreeSet<String>,
+    findings: usize,
+    by_practice: std::collections::BTreeMap<&'static str, i64>,
+    classified: usize,
+    collection: usize,
+}
+
+/// Where an analysis writes its classifications and findings.
+pub struct AnalysisSink<'a> {
+    conn: &'a rusqlite::Connection,
+    rules_version: &'a str,
+    state: &'a mut AnalysisState,
+}
+
+impl AnalysisWriter<'_> {
+    /// Calls `f` with every record in time order (undated last), as [`Case::for_each_record`],
+    /// and the sink to store what it finds.
+    pub fn for_each_record(
+        &mut self,
+        mut f: impl FnMut(RecordView, &mut AnalysisSink<'_>) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        let mut sink = AnalysisSink {
+            conn: &self.tx,
+            rules_version: &self.rules_version,
+            state: &mut self.state,
+        };
+        for_each_record_in(&self.tx, |r| f(r, &mut sink))
+    }
+
+    /// The sink, outside a walk over the records (findings over many records).
+    pub fn sink(&mut self) -> AnalysisSink<'_> {
+        AnalysisSink { conn: &self.tx, rules_version: &self.rules_version, state: &mut self.state }
+    }
+
+    /// Commits the analysis with its `analyze` log entry; returns the entry's detail, with the
+    /// keys that changed under `changes` (the log keeps their counts).
+    pub fn commit(self) -> Result<serde_json::Value, VaultError> {
+        let st = &self.state;
+        let changes = self.previous.changes(&st.keys);
+        let detail = serde_json::json!({
+            "rules_version": self.rules_version,
+            "records_classified": st.classified,
+            "collection_messages": st.collection,
+            "findings": st.findings,
+            "findings_replaced": self.previous_count,
+            "by_practice": st.by_practice,
+            "changes": changes.counts(),
+        });
+        log::append(&self.tx, "analyze", &detail)?;
+        self.tx.commit()?;
+        let mut out = detail;
+        out["changes"] = serde_json::to_value(&changes).expect("changes serialise");
+        Ok(out)
+    }
+}
+
+impl AnalysisSink<'_> {
+    pub fn classification(&mut self, c: &NewClassification) -> Result<(), VaultError> {
+        let codes: Vec<&str> = c.practices.iter().map(|p| p.code()).collect();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO classifications (record_id, is_collection, practices) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                c.record_id,
+                c.is_collection as i64,
+                serde_json::to_string(&codes).expect("strings serialise")
+            ])?;
+        self.state.classified += 1;
+        self.state.collection += c.is_collection as usize;
+        Ok(())
+    }
+
+    pub fn finding(&mut self, f: &NewFinding) -> Result<(), VaultError> {
+        let key = crate::review::finding_key(f);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO findings (record_id, practice, rule, severity, spans, explanation, legal_bases,
+                                       record_ids, details, rules_version, finding_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                f.record_id,
+                f.practice.code(),
+                f.rule,
+                f.severity,
+                serde_json::to_string(&f.spans).expect("spans serialise"),
+                f.explanation,
+                f.legal_bases.to_string(),
+                serde_json::to_string(&f.record_ids).expect("ids serialise"),
+                f.details.to_string(),
+                self.rules_version,
+                key,
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut link = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO finding_records (record_id, finding_id) VALUES (?1, ?2)",
+        )?;
+        for r in f.record_id.iter().chain(&f.record_ids) {
+            link.execute(params![r, id])?;
+        }
+        self.state.keys.insert(key);
+        self.state.findings += 1;
+        *self.state.by_practice.entry(f.practice.code()).or_insert(0) += 1;
+        Ok(())
+    }
+}
+
+/// Every record of `conn`'s case with its sources, in time order (undated last).
+fn for_each_record_in(
+    conn: &rusqlite::Connection,
+    mut f: impl FnMut(RecordView) -> Result<(), VaultError>,
+) -> Result<(), VaultError> {
+    let sql = format!("{RECORD_SELECT} ORDER BY r.time_ms IS NULL, r.time_ms, r.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut src = conn.prepare(SOURCES_SELECT)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let mut rec = record_from_row(row)?;
+        rec.sources = src.query_map([rec.id], source_from_row)?.collect::<Result<_, _>>()?;
+        f(rec)?;
+    }
+    Ok(())
 }

@@ -148,24 +148,40 @@ impl AnalysisChanges {
 }
 
 /// Compares the stored findings' keys (before they are replaced) with the new ones.
-pub(crate) fn changes(
-    conn: &Connection,
-    new_keys: &[String],
-) -> Result<AnalysisChanges, VaultError> {
-    let mut st = conn.prepare("SELECT finding_key FROM findings WHERE finding_key != ''")?;
-    let old: BTreeSet<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    let unkeyed: i64 =
-        conn.query_row("SELECT count(*) FROM findings WHERE finding_key = ''", [], |r| r.get(0))?;
-    let new: BTreeSet<String> = new_keys.iter().cloned().collect();
-    let reviewed = current(conn)?;
-    let removed: Vec<String> = old.difference(&new).cloned().collect();
-    Ok(AnalysisChanges {
-        added: new.difference(&old).cloned().collect(),
-        removed_reviewed: removed.iter().filter(|k| reviewed.contains_key(*k)).cloned().collect(),
-        removed,
-        kept: old.intersection(&new).count(),
-        compared: !old.is_empty() && unkeyed == 0,
-    })
+/// The stored findings' keys and the decisions in force, read before an analysis replaces the
+/// findings, to tell afterwards what changed ([`Previous::changes`]).
+pub(crate) struct Previous {
+    old: BTreeSet<String>,
+    unkeyed: i64,
+    reviewed: BTreeSet<String>,
+}
+
+impl Previous {
+    pub(crate) fn load(conn: &Connection) -> Result<Previous, VaultError> {
+        let mut st = conn.prepare("SELECT finding_key FROM findings WHERE finding_key != ''")?;
+        let old: BTreeSet<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let unkeyed: i64 =
+            conn.query_row("SELECT count(*) FROM findings WHERE finding_key = ''", [], |r| {
+                r.get(0)
+            })?;
+        let reviewed = current(conn)?.into_keys().collect();
+        Ok(Previous { old, unkeyed, reviewed })
+    }
+
+    pub(crate) fn changes(&self, new: &BTreeSet<String>) -> AnalysisChanges {
+        let removed: Vec<String> = self.old.difference(new).cloned().collect();
+        AnalysisChanges {
+            added: new.difference(&self.old).cloned().collect(),
+            removed_reviewed: removed
+                .iter()
+                .filter(|k| self.reviewed.contains(*k))
+                .cloned()
+                .collect(),
+            removed,
+            kept: self.old.intersection(new).count(),
+            compared: !self.old.is_empty() && self.unkeyed == 0,
+        }
+    }
 }
 
 impl Case {

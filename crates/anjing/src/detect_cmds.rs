@@ -93,19 +93,18 @@ impl BasesMemo<'_> {
 }
 
 /// Runs detection over every received message of the case and stores the results. Records
-/// are read one at a time (only what the patterns need is kept of each).
+/// are read one at a time (only what the patterns need is kept of each), and each verdict and
+/// finding is written to the analysis transaction as soon as it is made.
 pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json::Value> {
     let detector = load_detector(rules)?;
     let law = Library::builtin().context("内置法条数据有误")?;
     let scope = CaseScope::from_facts(&case.facts()?);
     let mut memo = BasesMemo { law: &law, scope: &scope, lists: HashMap::new() };
-    let mut classifications = Vec::new();
-    let mut findings = Vec::new();
     let mut timed = Vec::new();
     // Numbers that sent at least one collection message (dated or not).
     let mut collector_numbers = std::collections::HashSet::new();
-    let mut failed = None;
-    case.for_each_record(|r| {
+    let mut writer = case.begin_analysis(detector.version())?;
+    writer.for_each_record(|r, sink| {
         if let Some(p) = pattern_record(&r) {
             timed.push(p);
         }
@@ -119,41 +118,32 @@ pub fn analyze_case(case: &mut Case, rules: Option<&Path>) -> Result<serde_json:
         let c = detector.classify(&Message { text, sender: Some(&r.counterparty), time: ts });
         let dates = law_dates(ts);
         for f in &c.findings {
-            let severity = match serde_json::to_value(f.severity) {
-                Ok(v) => v.as_str().unwrap_or("").to_string(),
-                Err(e) => {
-                    failed.get_or_insert(e);
-                    String::new()
-                }
-            };
-            findings.push(NewFinding {
+            sink.finding(&NewFinding {
                 record_id: Some(r.id),
                 practice: f.practice,
                 rule: f.rule.clone(),
-                severity,
+                severity: f.severity.code().to_string(),
                 spans: f.spans.clone(),
                 explanation: f.explanation.clone(),
                 legal_bases: memo.get(f.practice, dates, ts.is_none()),
                 record_ids: vec![r.id],
                 details: serde_json::json!({}),
-            });
+            })?;
         }
         if c.is_collection && !r.number.is_empty() {
             collector_numbers.insert(r.number.clone());
         }
-        classifications.push(NewClassification {
+        sink.classification(&NewClassification {
             record_id: r.id,
             is_collection: c.is_collection,
             practices: c.practices.clone(),
-        });
-        Ok(())
+        })
     })?;
-    if let Some(e) = failed {
-        return Err(e.into());
+    let mut sink = writer.sink();
+    for f in pattern_findings(timed, &collector_numbers, &mut memo)? {
+        sink.finding(&f)?;
     }
-    findings.extend(pattern_findings(timed, &collector_numbers, &mut memo)?);
-    let detail = case.store_analysis(detector.version(), &classifications, &findings)?;
-    Ok(detail)
+    Ok(writer.commit()?)
 }
 
 /// What the patterns need of a record (those without a time have no place in them).
