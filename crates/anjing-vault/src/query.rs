@@ -690,3 +690,89 @@ fn for_each_record_in(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod analysis_tests {
+    use super::*;
+    use std::path::Path;
+
+    fn finding(record_id: i64, rule: &str) -> NewFinding {
+        NewFinding {
+            record_id: Some(record_id),
+            practice: Practice::Threat,
+            rule: rule.into(),
+            severity: "serious".into(),
+            spans: vec![[0, 2]],
+            explanation: "威胁".into(),
+            legal_bases: std::sync::Arc::new(serde_json::json!([])),
+            record_ids: vec![record_id],
+            details: serde_json::json!({}),
+        }
+    }
+
+    fn count(case: &Case, table: &str) -> i64 {
+        case.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+
+    /// An analysis streamed through the writer replaces the previous one only when it commits:
+    /// a writer dropped half-way (an error in detection, Ctrl-C) leaves the stored analysis and
+    /// the log as they were. The next run tells what changed by finding key.
+    #[test]
+    fn an_analysis_replaces_the_previous_one_only_when_it_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut case = Case::init(&dir.path().join("c"), "t").unwrap();
+        // The hostile-SMS fixture: real collection texts with markup in them (a few records).
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../anjing/tests/data/hostile-sms.xml");
+        case.import_file(&fixture, "本人", "").unwrap();
+        let mut ids = Vec::new();
+        case.for_each_record(|r| {
+            ids.push(r.id);
+            Ok(())
+        })
+        .unwrap();
+        assert!(ids.len() >= 2);
+
+        let mut w = case.begin_analysis("v1").unwrap();
+        let mut seen = 0;
+        w.for_each_record(|r, sink| {
+            seen += 1;
+            sink.classification(&NewClassification {
+                record_id: r.id,
+                is_collection: true,
+                practices: vec![Practice::Threat],
+            })?;
+            sink.finding(&finding(r.id, "threat.a"))
+        })
+        .unwrap();
+        assert_eq!(seen, ids.len());
+        let first = w.commit().unwrap();
+        assert_eq!(first["findings"], ids.len());
+        assert_eq!(first["records_classified"], ids.len());
+        assert_eq!(first["by_practice"]["threat"], ids.len());
+        assert_eq!(count(&case, "finding_records"), ids.len() as i64);
+        let log_len = count(&case, "log");
+
+        // Dropped without a commit: nothing changes.
+        let mut w = case.begin_analysis("v2").unwrap();
+        w.sink().finding(&finding(ids[0], "threat.b")).unwrap();
+        drop(w);
+        assert_eq!(count(&case, "findings"), ids.len() as i64);
+        assert_eq!(count(&case, "classifications"), ids.len() as i64);
+        assert_eq!(count(&case, "log"), log_len);
+
+        // A second run with one finding kept and one new: the changes say so.
+        let second = case
+            .store_analysis("v2", &[], &[finding(ids[0], "threat.a"), finding(ids[1], "threat.b")])
+            .unwrap();
+        assert_eq!(second["findings_replaced"], ids.len());
+        assert_eq!(second["changes"]["kept"], 1);
+        assert_eq!(
+            second["changes"]["added"],
+            serde_json::json!([format!("r{}:threat:threat.b", ids[1])])
+        );
+        assert_eq!(second["changes"]["removed"].as_array().unwrap().len(), ids.len() - 1);
+        assert_eq!(count(&case, "findings"), 2);
+        assert_eq!(count(&case, "classifications"), 0);
+    }
+}
