@@ -294,12 +294,7 @@ fn audio_meta<R: BufRead + Seek>(
         meta.insert("duration_ms".into(), json!(info.duration_ms()));
         meta.insert("sample_rate".into(), json!(if info.wideband { 16000 } else { 8000 }));
         if let Some((at, why)) = &info.stopped {
-            issues.push((
-                Severity::Damaged,
-                "bad_audio",
-                format!("录音文件在第 {at} 字节处损坏或被截断，时长只计算到那里（文件已原样保存）"),
-                format!("amr: {why}"),
-            ));
+            issues.push(cut_recording(*at, "amr", why));
         }
         return Ok(Some(((info.duration_ms() + 500) / 1000) as i64));
     }
@@ -360,15 +355,25 @@ fn audio_meta<R: BufRead + Seek>(
             Ok(Some(((ms + 500) / 1000) as i64))
         }
         Err(e) => {
-            issues.push((
-                Severity::Damaged,
-                "bad_audio",
-                "无法读取录音的格式和时长（文件已原样保存）".into(),
-                format!("lofty: {e}"),
-            ));
+            issues.push(unreadable_recording(format!("lofty: {e}")));
             Ok(None)
         }
     }
+}
+
+/// A recording whose frames stop at byte `at` (damaged or cut off): what was read is kept.
+fn cut_recording(at: u64, reader: &str, why: &str) -> (Severity, &'static str, String, String) {
+    (
+        Severity::Damaged,
+        "bad_audio",
+        format!("录音文件在第 {at} 字节处损坏或被截断，时长只计算到那里（文件已原样保存）"),
+        format!("{reader}: {why}"),
+    )
+}
+
+/// A recording whose format and duration cannot be read at all.
+fn unreadable_recording(cause_en: String) -> (Severity, &'static str, String, String) {
+    (Severity::Damaged, "bad_audio", "无法读取录音的格式和时长（文件已原样保存）".into(), cause_en)
 }
 
 /// Raw AAC: [`crate::adts`] walks the frames.
@@ -379,12 +384,7 @@ fn adts_meta<R: BufRead + Seek>(
 ) -> Result<Option<i64>, ImportError> {
     r.rewind()?;
     let Some(info) = crate::adts::read(&mut *r)? else {
-        issues.push((
-            Severity::Damaged,
-            "bad_audio",
-            "无法读取录音的格式和时长（文件已原样保存）".into(),
-            "adts: no valid AAC frame in the first 64 KiB".into(),
-        ));
+        issues.push(unreadable_recording("adts: no valid AAC frame in the first 64 KiB".into()));
         return Ok(None);
     };
     meta.insert("container".into(), json!("aac"));
@@ -397,12 +397,7 @@ fn adts_meta<R: BufRead + Seek>(
     }
     meta.insert("bitrate_kbps".into(), json!(info.bitrate_kbps()));
     if let Some((at, why)) = &info.stopped {
-        issues.push((
-            Severity::Damaged,
-            "bad_audio",
-            format!("录音文件在第 {at} 字节处损坏或被截断，时长只计算到那里（文件已原样保存）"),
-            format!("adts: {why}"),
-        ));
+        issues.push(cut_recording(*at, "adts", why));
     }
     Ok(Some(((info.duration_ms() + 500) / 1000) as i64))
 }
