@@ -487,27 +487,6 @@ impl Case {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Replaces the stored analysis by `classifications` and `findings` in one transaction with
-    /// its `analyze` log entry (see [`Case::begin_analysis`], which stores them as they come).
-    pub fn store_analysis(
-        &mut self,
-        rules_version: &str,
-        classifications: &[NewClassification],
-        findings: &[NewFinding],
-    ) -> Result<serde_json::Value, VaultError> {
-        let mut w = self.begin_analysis(rules_version)?;
-        {
-            let mut sink = w.sink();
-            for c in classifications {
-                sink.classification(c)?;
-            }
-            for f in findings {
-                sink.finding(f)?;
-            }
-        }
-        w.commit()
-    }
-
     /// Starts replacing the stored analysis: one transaction that deletes the previous
     /// findings and classifications, takes the new ones as detection produces them (so an
     /// analysis never holds them all in memory) and, at [`AnalysisWriter::commit`], appends
@@ -762,9 +741,10 @@ mod analysis_tests {
         assert_eq!(count(&case, "log"), log_len);
 
         // A second run with one finding kept and one new: the changes say so.
-        let second = case
-            .store_analysis("v2", &[], &[finding(ids[0], "threat.a"), finding(ids[1], "threat.b")])
-            .unwrap();
+        let mut w = case.begin_analysis("v2").unwrap();
+        w.sink().finding(&finding(ids[0], "threat.a")).unwrap();
+        w.sink().finding(&finding(ids[1], "threat.b")).unwrap();
+        let second = w.commit().unwrap();
         assert_eq!(second["findings_replaced"], ids.len());
         assert_eq!(second["changes"]["kept"], 1);
         assert_eq!(

@@ -130,7 +130,7 @@ fn decide(dir: &Path, reference: &str, decision: Decision, reason: &str) -> Resu
     Ok(Status::Ok)
 }
 
-/// Prints what changed versus the previous analysis (from `store_analysis`'s detail).
+/// Prints what changed versus the previous analysis (from the detail `AnalysisWriter::commit` returns).
 pub fn print_changes(detail: &serde_json::Value) {
     let c = &detail["changes"];
     if c["compared"] != true {
