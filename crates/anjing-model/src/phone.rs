@@ -97,10 +97,6 @@ pub struct Number {
     pub class: NumberClass,
 }
 
-/// Normalises and classifies a raw number as exported by a phone.
-///
-/// Never fails: what cannot be understood is kept trimmed and classed
-/// [`NumberClass::Unknown`] or [`NumberClass::Alphanumeric`].
 /// An MMS address as encoded on the air (3GPP TS 23.140): `+8613812345678/TYPE=PLMN`. Some
 /// messaging apps store it so; the number is the part before the suffix.
 fn without_plmn_type(s: &str) -> &str {
@@ -113,6 +109,10 @@ fn without_plmn_type(s: &str) -> &str {
     }
 }
 
+/// Normalises and classifies a raw number as exported by a phone.
+///
+/// Never fails: what cannot be understood is kept trimmed and classed
+/// [`NumberClass::Unknown`] or [`NumberClass::Alphanumeric`].
 pub fn parse(raw: &str) -> Number {
     let trimmed = without_plmn_type(raw.trim());
     if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("null") || trimmed.starts_with('-') {
